@@ -1,0 +1,335 @@
+//! Metric definitions: the public contract between the crates that emit metrics
+//! and the dashboards and alert rules that read them.
+//!
+//! Names that came from the seed design (`vm_privacy_zk_parallel_*`,
+//! `vm_privacy_zk_batch_verify_*`, `vm_fast_fallback_total`) are a public
+//! contract and must never change. The `_ms` gauges keep their historical
+//! unit; every histogram is in seconds.
+
+/// Metric names. Emit metrics only through these constants.
+pub mod names {
+    /// Counter: witnesses submitted to the parallel prover (successful + failed).
+    pub const ZK_PARALLEL_PROOF_TOTAL: &str = "vm_privacy_zk_parallel_proof_total";
+    /// Counter: witnesses that did not yield a proof.
+    pub const ZK_PARALLEL_PROOF_FAILED_TOTAL: &str = "vm_privacy_zk_parallel_proof_failed_total";
+    /// Counter: batches proved.
+    pub const ZK_PARALLEL_BATCHES_TOTAL: &str = "vm_privacy_zk_parallel_batches_total";
+    /// Gauge: wall time of the last batch, in milliseconds.
+    pub const ZK_PARALLEL_BATCH_LATENCY_MS: &str = "vm_privacy_zk_parallel_batch_latency_ms";
+    /// Gauge: mean per-proof latency in the last batch, in milliseconds.
+    pub const ZK_PARALLEL_AVG_LATENCY_MS: &str = "vm_privacy_zk_parallel_avg_latency_ms";
+    /// Gauge: proofs per second in the last batch (successful proofs / wall time).
+    pub const ZK_PARALLEL_TPS: &str = "vm_privacy_zk_parallel_tps";
+    /// Histogram: duration of one proof, in seconds.
+    pub const ZK_PARALLEL_PROOF_DURATION_SECONDS: &str =
+        "vm_privacy_zk_parallel_proof_duration_seconds";
+    /// Histogram: wall time of one batch, in seconds.
+    pub const ZK_PARALLEL_BATCH_DURATION_SECONDS: &str =
+        "vm_privacy_zk_parallel_batch_duration_seconds";
+
+    /// Counter (label `mode`): proofs verified.
+    pub const ZK_BATCH_VERIFY_TOTAL: &str = "vm_privacy_zk_batch_verify_total";
+    /// Counter (label `mode`): proofs found invalid.
+    pub const ZK_BATCH_VERIFY_FAILED_TOTAL: &str = "vm_privacy_zk_batch_verify_failed_total";
+    /// Counter (label `mode`): verification calls (batches).
+    pub const ZK_BATCH_VERIFY_BATCHES_TOTAL: &str = "vm_privacy_zk_batch_verify_batches_total";
+    /// Histogram (label `mode`): duration of one verification call, in seconds.
+    pub const ZK_BATCH_VERIFY_DURATION_SECONDS: &str =
+        "vm_privacy_zk_batch_verify_duration_seconds";
+
+    /// Counter: Fast-path transactions re-run on the Consensus path.
+    pub const FAST_FALLBACK_TOTAL: &str = "vm_fast_fallback_total";
+    /// Counter: transactions routed to the Fast path.
+    pub const ROUTING_FAST_TOTAL: &str = "vm_routing_fast_total";
+    /// Counter: transactions routed to the Consensus path.
+    pub const ROUTING_CONSENSUS_TOTAL: &str = "vm_routing_consensus_total";
+    /// Counter: transactions routed to the Privacy path.
+    pub const ROUTING_PRIVACY_TOTAL: &str = "vm_routing_privacy_total";
+    /// Counter (label `path`): transactions that failed, by the path that produced the receipt.
+    pub const RUNTIME_TX_FAILED_TOTAL: &str = "vm_runtime_tx_failed_total";
+    /// Histogram: wall time of `execute_block`, in seconds.
+    pub const RUNTIME_BLOCK_DURATION_SECONDS: &str = "vm_runtime_block_duration_seconds";
+}
+
+/// Label keys used by catalogued metrics.
+pub mod labels {
+    /// Verification mode: `individual`, `parallel` or `batch`.
+    pub const MODE: &str = "mode";
+    /// Execution path: `fast`, `consensus` or `privacy`.
+    pub const PATH: &str = "path";
+}
+
+/// Prometheus metric type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricKind {
+    /// Monotonic counter; the name ends in `_total`.
+    Counter,
+    /// Point-in-time value.
+    Gauge,
+    /// Distribution with explicit buckets.
+    Histogram,
+}
+
+/// Unit of a metric's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A count of events or items.
+    Count,
+    /// Seconds (base unit for durations).
+    Seconds,
+    /// Milliseconds (only the seed design's `_ms` gauges).
+    Milliseconds,
+    /// Events per second.
+    PerSecond,
+}
+
+/// One catalogued metric.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricDef {
+    /// Full metric name.
+    pub name: &'static str,
+    /// Metric type.
+    pub kind: MetricKind,
+    /// Unit of the values.
+    pub unit: Unit,
+    /// Label keys the metric carries (empty for none).
+    pub labels: &'static [&'static str],
+    /// Help text, as exported in `# HELP`.
+    pub help: &'static str,
+    /// Bucket upper bounds for histograms; empty otherwise.
+    pub buckets: &'static [f64],
+}
+
+/// Buckets for one Groth16 proof (a few ms to tens of seconds).
+pub const PROOF_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+/// Buckets for one proving batch.
+pub const BATCH_BUCKETS: &[f64] = &[
+    0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
+];
+/// Buckets for one verification call.
+pub const VERIFY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+/// Buckets for one block execution.
+pub const BLOCK_BUCKETS: &[f64] = &[
+    0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0,
+];
+
+const fn counter(
+    name: &'static str,
+    labels: &'static [&'static str],
+    help: &'static str,
+) -> MetricDef {
+    MetricDef {
+        name,
+        kind: MetricKind::Counter,
+        unit: Unit::Count,
+        labels,
+        help,
+        buckets: &[],
+    }
+}
+const fn gauge(name: &'static str, unit: Unit, help: &'static str) -> MetricDef {
+    MetricDef {
+        name,
+        kind: MetricKind::Gauge,
+        unit,
+        labels: &[],
+        help,
+        buckets: &[],
+    }
+}
+const fn histogram(
+    name: &'static str,
+    labels: &'static [&'static str],
+    help: &'static str,
+    buckets: &'static [f64],
+) -> MetricDef {
+    MetricDef {
+        name,
+        kind: MetricKind::Histogram,
+        unit: Unit::Seconds,
+        labels,
+        help,
+        buckets,
+    }
+}
+
+use labels::{MODE, PATH};
+use names::*;
+
+/// Every metric any SuperVM crate emits.
+pub const CATALOG: &[MetricDef] = &[
+    counter(
+        ZK_PARALLEL_PROOF_TOTAL,
+        &[],
+        "RingCT witnesses submitted to the parallel prover (successful and failed).",
+    ),
+    counter(
+        ZK_PARALLEL_PROOF_FAILED_TOTAL,
+        &[],
+        "RingCT witnesses that did not yield a proof.",
+    ),
+    counter(
+        ZK_PARALLEL_BATCHES_TOTAL,
+        &[],
+        "RingCT proving batches completed.",
+    ),
+    gauge(
+        ZK_PARALLEL_BATCH_LATENCY_MS,
+        Unit::Milliseconds,
+        "Wall time of the last proving batch, in milliseconds.",
+    ),
+    gauge(
+        ZK_PARALLEL_AVG_LATENCY_MS,
+        Unit::Milliseconds,
+        "Mean per-proof latency in the last proving batch, in milliseconds.",
+    ),
+    gauge(
+        ZK_PARALLEL_TPS,
+        Unit::PerSecond,
+        "Successful proofs per second of wall time in the last proving batch.",
+    ),
+    histogram(
+        ZK_PARALLEL_PROOF_DURATION_SECONDS,
+        &[],
+        "Duration of one RingCT proof, in seconds.",
+        PROOF_BUCKETS,
+    ),
+    histogram(
+        ZK_PARALLEL_BATCH_DURATION_SECONDS,
+        &[],
+        "Wall time of one RingCT proving batch, in seconds.",
+        BATCH_BUCKETS,
+    ),
+    counter(
+        ZK_BATCH_VERIFY_TOTAL,
+        &[MODE],
+        "RingCT proofs verified, by verification mode.",
+    ),
+    counter(
+        ZK_BATCH_VERIFY_FAILED_TOTAL,
+        &[MODE],
+        "RingCT proofs found invalid, by verification mode.",
+    ),
+    counter(
+        ZK_BATCH_VERIFY_BATCHES_TOTAL,
+        &[MODE],
+        "RingCT verification calls, by verification mode.",
+    ),
+    histogram(
+        ZK_BATCH_VERIFY_DURATION_SECONDS,
+        &[MODE],
+        "Duration of one RingCT verification call, in seconds.",
+        VERIFY_BUCKETS,
+    ),
+    counter(
+        FAST_FALLBACK_TOTAL,
+        &[],
+        "Fast-path transactions whose failure kind triggered a re-run on the Consensus path.",
+    ),
+    counter(
+        ROUTING_FAST_TOTAL,
+        &[],
+        "Transactions routed to the Fast path (counted once, at routing).",
+    ),
+    counter(
+        ROUTING_CONSENSUS_TOTAL,
+        &[],
+        "Transactions executed on the Consensus path (routed there, or re-run there by fallback).",
+    ),
+    counter(
+        ROUTING_PRIVACY_TOTAL,
+        &[],
+        "RingCT transactions routed to the Privacy path.",
+    ),
+    counter(
+        RUNTIME_TX_FAILED_TOTAL,
+        &[PATH],
+        "Transactions whose final receipt is a failure, by the path that produced it.",
+    ),
+    histogram(
+        RUNTIME_BLOCK_DURATION_SECONDS,
+        &[],
+        "Wall time of one execute_block call, in seconds.",
+        BLOCK_BUCKETS,
+    ),
+];
+
+/// Looks a metric up by its full name.
+pub fn find(name: &str) -> Option<&'static MetricDef> {
+    CATALOG.iter().find(|m| m.name == name)
+}
+
+/// Registers every catalogued description with the installed `metrics` recorder.
+pub fn describe_all() {
+    for m in CATALOG {
+        let unit = match m.unit {
+            Unit::Count => metrics::Unit::Count,
+            Unit::Seconds => metrics::Unit::Seconds,
+            Unit::Milliseconds => metrics::Unit::Milliseconds,
+            Unit::PerSecond => metrics::Unit::CountPerSecond,
+        };
+        match m.kind {
+            MetricKind::Counter => metrics::describe_counter!(m.name, unit, m.help),
+            MetricKind::Gauge => metrics::describe_gauge!(m.name, unit, m.help),
+            MetricKind::Histogram => metrics::describe_histogram!(m.name, unit, m.help),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_prometheus_conventions() {
+        for m in CATALOG {
+            match m.kind {
+                MetricKind::Counter => assert!(m.name.ends_with("_total"), "{}", m.name),
+                MetricKind::Histogram => {
+                    assert!(m.name.ends_with("_seconds"), "{}", m.name);
+                    assert!(!m.buckets.is_empty(), "{} needs explicit buckets", m.name);
+                    assert!(
+                        m.buckets.windows(2).all(|w| w[0] < w[1]),
+                        "{} buckets unsorted",
+                        m.name
+                    );
+                }
+                MetricKind::Gauge => assert!(!m.name.ends_with("_total"), "{}", m.name),
+            }
+            assert!(!m.help.is_empty());
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        for (i, a) in CATALOG.iter().enumerate() {
+            assert!(
+                CATALOG[i + 1..].iter().all(|b| b.name != a.name),
+                "{} twice",
+                a.name
+            );
+        }
+    }
+
+    #[test]
+    fn seed_contract_names_are_catalogued() {
+        for name in [
+            "vm_privacy_zk_parallel_proof_total",
+            "vm_privacy_zk_parallel_proof_failed_total",
+            "vm_privacy_zk_parallel_batches_total",
+            "vm_privacy_zk_parallel_batch_latency_ms",
+            "vm_privacy_zk_parallel_avg_latency_ms",
+            "vm_privacy_zk_parallel_tps",
+            "vm_fast_fallback_total",
+            "vm_privacy_zk_batch_verify_total",
+            "vm_privacy_zk_batch_verify_failed_total",
+            "vm_privacy_zk_batch_verify_batches_total",
+        ] {
+            assert!(find(name).is_some(), "{name} missing from the catalog");
+        }
+    }
+}
