@@ -1,1 +1,123 @@
-//! placeholder during bring-up
+//! SuperVM runtime: objects and ownership, routing over the Fast / Consensus / Privacy
+//! paths, gas- and memory-metered execution, and the env-configured Fast → Consensus
+//! fallback.
+//!
+//! ```
+//! use supervm_runtime::*;
+//!
+//! let alice = Address::from_u64(1);
+//! let (a, b) = (ObjectId::from_u64(1), ObjectId::from_u64(2));
+//! let mut state = State::new();
+//! state.insert(Object::new(a, Owner::Address(alice), 100, vec![]));
+//! state.insert(Object::new(b, Owner::Address(alice), 0, vec![]));
+//!
+//! let mut vm = SuperVM::new(state).with_fallback(FallbackPolicy::enabled_default());
+//! let tx = Transaction::Public(PublicTx {
+//!     sender: alice,
+//!     objects: vec![ObjectRef::any(a), ObjectRef::at(b, 0)],
+//!     program: Program::new(vec![Instruction::Transfer { from: a, to: b, amount: 40 }]),
+//! });
+//! let receipts = vm.execute_block(&[tx]);
+//! assert!(receipts[0].is_success());
+//! assert_eq!(receipts[0].path, Some(Path::Fast));
+//! assert_eq!(vm.state().get(&b).map(|o| (o.balance, o.version)), Some((40, 1)));
+//! ```
+//!
+//! # Owns
+//! - the object model ([`Object`], [`Owner`]) and the [`State`], including the containers
+//!   of the Privacy path's state ([`NoteLedger`], [`KeyImageSet`], in [`ledger`]);
+//! - the routing rule ([`route`]) and block execution ([`SuperVM::execute_block`]);
+//! - the metered interpreter for public transactions ([`Instruction`], [`ExecLimits`]);
+//! - the fallback policy and its environment variables ([`FallbackPolicy`]);
+//! - the runtime metrics (names from `supervm_telemetry::names`).
+//!
+//! # Must never
+//! - accept a private transaction without verifying its proof, or verify it against ring
+//!   roots or key images supplied by the sender instead of derived from the [`State`];
+//! - leave any effect of a failed transaction: no data, balance or version change (a
+//!   transaction runs on an overlay; only a success is committed);
+//! - match errors by message or substring: errors are typed ([`TxError`],
+//!   [`ConfigError`]) and configuration names kinds by exact [`ErrorKind::name`];
+//! - let the thread count change a result: receipts and final state are identical for
+//!   any number of threads;
+//! - panic on input, or use `unsafe`;
+//! - install a metrics recorder (binaries do that).
+//!
+//! # Block execution
+//! [`SuperVM::execute_block`] returns one [`Receipt`] per transaction, in input order, and
+//! applies the block in this order:
+//!
+//! 1. **Routing** ([`route`]) of every transaction against the state at block start.
+//!    Routing reads only ids and owners, which no instruction changes, so this equals
+//!    routing each transaction just before it runs. A rejected transaction gets a receipt
+//!    with `path: None`.
+//! 2. **Fast path**: Fast transactions are grouped greedily, in block order, into waves
+//!    whose members write disjoint objects (immutable objects are read-only and never
+//!    conflict); each wave runs in parallel on Rayon against the state left by the
+//!    previous wave, and its successes are committed. Conflicting transactions keep
+//!    their block order, so the phase equals running the Fast transactions one by one in
+//!    block order.
+//! 3. **Consensus path**: transactions routed there and Fast failures re-run by the
+//!    fallback, merged in block order, run one by one against the state left by phase 2.
+//!
+//! So a block has the same effect as running all its Fast transactions in block order,
+//! then all its Consensus transactions (fallbacks included) in block order. Only
+//! deterministic data (state, block order, limits) enters any decision, so receipts and
+//! final state do not depend on the thread count ([`SuperVM::with_threads`]).
+//!
+//! # Limits
+//! Each path has its own [`ExecLimits`]. Defaults: Fast 10 000 gas / 16 KiB
+//! ([`ExecLimits::FAST_DEFAULT`]); Consensus 1 000 000 gas / 1 MiB
+//! ([`ExecLimits::CONSENSUS_DEFAULT`]). Gas prices are in [`program::gas`].
+//!
+//! # Fallback
+//! `SUPERVM_ENABLE_FAST_FALLBACK` and `SUPERVM_FALLBACK_ON_ERRORS` (see [`fallback`]).
+//! When a Fast transaction fails with a listed kind, its Fast run is discarded and it is
+//! re-run in phase 3 with the Consensus limits; its receipt then says
+//! `path: Some(Path::Consensus)`, `fallback: true`.
+//!
+//! # Metrics
+//! Emitted once per block from the thread that calls `execute_block`:
+//!
+//! | metric | counts |
+//! |---|---|
+//! | `vm_routing_fast_total` | transactions routed to the Fast path, once each, at routing (whatever happens next, fallback included) |
+//! | `vm_routing_consensus_total` | transactions *executed* on the Consensus path: routed there, plus each fallback re-run |
+//! | `vm_routing_privacy_total` | transactions routed to the Privacy path |
+//! | `vm_fast_fallback_total` | Fast failures re-run on the Consensus path |
+//! | `vm_runtime_tx_failed_total{path}` | receipts with an error, by the receipt's path (`fast`, `consensus`, `privacy`), or `rejected` if routing rejected the transaction |
+//! | `vm_runtime_block_duration_seconds` | wall time of each `execute_block` call |
+//!
+//! A fallback transaction thus counts once in `fast`, once in `consensus` and once in
+//! `fallback`; if its re-run fails it counts as a `consensus` failure, never as a `fast`
+//! one. Per block: `fast + consensus − fallback + privacy + rejected = transactions`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod fallback;
+mod interpreter;
+pub mod ledger;
+pub mod object;
+pub mod program;
+pub mod receipt;
+pub mod routing;
+mod scheduler;
+pub mod state;
+mod telemetry;
+pub mod transaction;
+mod vm;
+
+pub use error::{ConfigError, ErrorKind, TxError, UnknownErrorKind};
+pub use fallback::{
+    FallbackPolicy, DEFAULT_FALLBACK_KINDS, ENABLE_FAST_FALLBACK_VAR, FALLBACK_ON_ERRORS_VAR,
+};
+pub use ledger::{KeyImage, KeyImageSet, NoteCommitment, NoteLedger};
+pub use object::{Address, Object, ObjectId, Owner};
+pub use program::{ExecLimits, Instruction, Program};
+pub use receipt::Receipt;
+pub use routing::{route, Path};
+pub use state::State;
+pub use telemetry::REJECTED_PATH_LABEL;
+pub use transaction::{ObjectRef, PublicTx, Transaction};
+pub use vm::SuperVM;

@@ -1,0 +1,344 @@
+//! Typed errors.
+//!
+//! Two enums, because they describe different things and end up in different places:
+//!
+//! - [`TxError`]: why one transaction failed. It is what a [`Receipt`](crate::Receipt)
+//!   carries, so it must never be able to say "bad environment variable". Each variant is
+//!   one rule the transaction broke. [`TxError::kind`] maps it to the fieldless
+//!   [`ErrorKind`], whose exact names are what `SUPERVM_FALLBACK_ON_ERRORS` lists.
+//! - [`ConfigError`]: why the runtime could not be configured (environment, thread pool).
+//!   It is returned by constructors and never appears in a receipt.
+//!
+//! Errors are matched by kind ([`ErrorKind`]), never by message text.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::object::{Address, ObjectId};
+
+/// Why one transaction failed. Each variant is one broken rule.
+///
+/// The Privacy path will add its own rules (proof invalid, key image already spent, ...)
+/// as further variants, each with a matching [`ErrorKind`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TxError {
+    /// The program needed more gas than the path's limit allows.
+    #[error("gas exhausted: needed {needed}, limit {limit}")]
+    GasExhausted {
+        /// Gas the program would have used up to and including the failing instruction
+        /// (saturating at `u64::MAX`).
+        needed: u64,
+        /// The path's gas limit.
+        limit: u64,
+    },
+    /// Allocated and written bytes exceeded the path's memory limit.
+    #[error("memory overflow: needed {needed} bytes, limit {limit} bytes")]
+    MemoryOverflow {
+        /// Bytes the program would have used up to and including the failing instruction
+        /// (saturating at `u64::MAX`).
+        needed: u64,
+        /// The path's memory limit in bytes.
+        limit: u64,
+    },
+    /// The transaction touches an object owned by another address.
+    #[error("object {object} is owned by {owner}, not by sender {sender}")]
+    NotOwned {
+        /// The object.
+        object: ObjectId,
+        /// Its owner.
+        owner: Address,
+        /// The transaction's sender.
+        sender: Address,
+    },
+    /// A shared object reached the Fast path (routing sends those to Consensus).
+    #[error("shared object {object} cannot be used on the Fast path")]
+    SharedObjectOnFastPath {
+        /// The shared object.
+        object: ObjectId,
+    },
+    /// The transaction names an object that does not exist.
+    #[error("object {object} not found")]
+    ObjectNotFound {
+        /// The missing object.
+        object: ObjectId,
+    },
+    /// The object's current version differs from the version the transaction expects.
+    #[error("object {object} is at version {actual}, transaction expects {expected}")]
+    VersionConflict {
+        /// The object.
+        object: ObjectId,
+        /// Version the transaction declared.
+        expected: u64,
+        /// Version in the state when the transaction ran.
+        actual: u64,
+    },
+    /// A transfer debits more than the object holds.
+    #[error("object {object} holds {balance}, cannot debit {amount}")]
+    InsufficientBalance {
+        /// The debited object.
+        object: ObjectId,
+        /// Its balance at that point of the program.
+        balance: u64,
+        /// The amount the transfer tried to debit.
+        amount: u64,
+    },
+    /// The program tries to modify an immutable object.
+    #[error("object {object} is immutable")]
+    ImmutableObject {
+        /// The immutable object.
+        object: ObjectId,
+    },
+    /// A transfer would push a balance past `u64::MAX`.
+    #[error("crediting object {object} would overflow its balance")]
+    BalanceOverflow {
+        /// The credited object.
+        object: ObjectId,
+    },
+    /// An instruction uses an object the transaction did not declare.
+    #[error("object {object} is used by the program but not declared by the transaction")]
+    UndeclaredObject {
+        /// The undeclared object.
+        object: ObjectId,
+    },
+    /// The transaction declares the same object twice.
+    #[error("object {object} is declared more than once")]
+    DuplicateObject {
+        /// The repeated object.
+        object: ObjectId,
+    },
+    /// Writing the object would push its version past `u64::MAX`.
+    #[error("object {object} is at the maximum version and cannot be written")]
+    VersionOverflow {
+        /// The object.
+        object: ObjectId,
+    },
+}
+
+impl TxError {
+    /// The fieldless kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            TxError::GasExhausted { .. } => ErrorKind::GasExhausted,
+            TxError::MemoryOverflow { .. } => ErrorKind::MemoryOverflow,
+            TxError::NotOwned { .. } => ErrorKind::NotOwned,
+            TxError::SharedObjectOnFastPath { .. } => ErrorKind::SharedObjectOnFastPath,
+            TxError::ObjectNotFound { .. } => ErrorKind::ObjectNotFound,
+            TxError::VersionConflict { .. } => ErrorKind::VersionConflict,
+            TxError::InsufficientBalance { .. } => ErrorKind::InsufficientBalance,
+            TxError::ImmutableObject { .. } => ErrorKind::ImmutableObject,
+            TxError::BalanceOverflow { .. } => ErrorKind::BalanceOverflow,
+            TxError::UndeclaredObject { .. } => ErrorKind::UndeclaredObject,
+            TxError::DuplicateObject { .. } => ErrorKind::DuplicateObject,
+            TxError::VersionOverflow { .. } => ErrorKind::VersionOverflow,
+        }
+    }
+}
+
+/// The kind of a [`TxError`], without its data.
+///
+/// [`ErrorKind::name`] is the exact, case-sensitive name used in
+/// `SUPERVM_FALLBACK_ON_ERRORS`; [`FromStr`] accepts exactly those names and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// See [`TxError::GasExhausted`].
+    GasExhausted,
+    /// See [`TxError::MemoryOverflow`].
+    MemoryOverflow,
+    /// See [`TxError::NotOwned`].
+    NotOwned,
+    /// See [`TxError::SharedObjectOnFastPath`].
+    SharedObjectOnFastPath,
+    /// See [`TxError::ObjectNotFound`].
+    ObjectNotFound,
+    /// See [`TxError::VersionConflict`].
+    VersionConflict,
+    /// See [`TxError::InsufficientBalance`].
+    InsufficientBalance,
+    /// See [`TxError::ImmutableObject`].
+    ImmutableObject,
+    /// See [`TxError::BalanceOverflow`].
+    BalanceOverflow,
+    /// See [`TxError::UndeclaredObject`].
+    UndeclaredObject,
+    /// See [`TxError::DuplicateObject`].
+    DuplicateObject,
+    /// See [`TxError::VersionOverflow`].
+    VersionOverflow,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::GasExhausted,
+        ErrorKind::MemoryOverflow,
+        ErrorKind::NotOwned,
+        ErrorKind::SharedObjectOnFastPath,
+        ErrorKind::ObjectNotFound,
+        ErrorKind::VersionConflict,
+        ErrorKind::InsufficientBalance,
+        ErrorKind::ImmutableObject,
+        ErrorKind::BalanceOverflow,
+        ErrorKind::UndeclaredObject,
+        ErrorKind::DuplicateObject,
+        ErrorKind::VersionOverflow,
+    ];
+
+    /// The exact name of this kind (identical to the variant name).
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorKind::GasExhausted => "GasExhausted",
+            ErrorKind::MemoryOverflow => "MemoryOverflow",
+            ErrorKind::NotOwned => "NotOwned",
+            ErrorKind::SharedObjectOnFastPath => "SharedObjectOnFastPath",
+            ErrorKind::ObjectNotFound => "ObjectNotFound",
+            ErrorKind::VersionConflict => "VersionConflict",
+            ErrorKind::InsufficientBalance => "InsufficientBalance",
+            ErrorKind::ImmutableObject => "ImmutableObject",
+            ErrorKind::BalanceOverflow => "BalanceOverflow",
+            ErrorKind::UndeclaredObject => "UndeclaredObject",
+            ErrorKind::DuplicateObject => "DuplicateObject",
+            ErrorKind::VersionOverflow => "VersionOverflow",
+        }
+    }
+
+    /// All valid names, comma-separated, for error messages.
+    pub fn valid_names() -> String {
+        ErrorKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A string that is not the exact name of any [`ErrorKind`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown error kind {name:?}; valid kinds: {}",
+    ErrorKind::valid_names()
+)]
+pub struct UnknownErrorKind {
+    /// The string that matched no kind.
+    pub name: String,
+}
+
+impl FromStr for ErrorKind {
+    type Err = UnknownErrorKind;
+
+    /// Exact, case-sensitive match on [`ErrorKind::name`]; no trimming, no prefixes.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ErrorKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| UnknownErrorKind { name: s.to_owned() })
+    }
+}
+
+/// Why the runtime could not be configured. Each variant is one broken rule.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A boolean variable holds something other than true/false/1/0.
+    #[error("{var}={value:?} is not a boolean; expected true, false, 1 or 0 (case-insensitive)")]
+    InvalidBool {
+        /// The variable.
+        var: &'static str,
+        /// Its raw value.
+        value: String,
+    },
+    /// An error-kind list has an empty entry (e.g. `"GasExhausted,"` or `""`).
+    #[error("{var}={value:?} has an empty entry; expected comma-separated error kind names")]
+    EmptyErrorKindEntry {
+        /// The variable.
+        var: &'static str,
+        /// Its raw value.
+        value: String,
+    },
+    /// An error-kind list names a kind that does not exist (names match exactly).
+    #[error(
+        "{var} names unknown error kind {name:?}; valid kinds: {}",
+        ErrorKind::valid_names()
+    )]
+    UnknownErrorKind {
+        /// The variable.
+        var: &'static str,
+        /// The offending (trimmed) entry.
+        name: String,
+    },
+    /// A thread count of zero was requested.
+    #[error("thread count must be at least 1")]
+    ZeroThreads,
+    /// Rayon could not build the dedicated thread pool.
+    #[error("could not build the rayon thread pool")]
+    ThreadPool(#[from] rayon::ThreadPoolBuildError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_exactly() {
+        for &k in ErrorKind::ALL {
+            assert_eq!(k.name().parse::<ErrorKind>(), Ok(k));
+            assert_eq!(format!("{k:?}"), k.name());
+            assert!(k.name().to_lowercase().parse::<ErrorKind>().is_err());
+            assert!(format!(" {}", k.name()).parse::<ErrorKind>().is_err());
+        }
+        assert!("Gas".parse::<ErrorKind>().is_err());
+        assert!("GasExhaustedX".parse::<ErrorKind>().is_err());
+        assert!("".parse::<ErrorKind>().is_err());
+    }
+
+    #[test]
+    fn every_tx_error_maps_to_its_own_kind() {
+        let o = ObjectId::from_u64(1);
+        let a = Address::from_u64(1);
+        let errors = [
+            TxError::GasExhausted {
+                needed: 2,
+                limit: 1,
+            },
+            TxError::MemoryOverflow {
+                needed: 2,
+                limit: 1,
+            },
+            TxError::NotOwned {
+                object: o,
+                owner: a,
+                sender: a,
+            },
+            TxError::SharedObjectOnFastPath { object: o },
+            TxError::ObjectNotFound { object: o },
+            TxError::VersionConflict {
+                object: o,
+                expected: 1,
+                actual: 2,
+            },
+            TxError::InsufficientBalance {
+                object: o,
+                balance: 1,
+                amount: 2,
+            },
+            TxError::ImmutableObject { object: o },
+            TxError::BalanceOverflow { object: o },
+            TxError::UndeclaredObject { object: o },
+            TxError::DuplicateObject { object: o },
+            TxError::VersionOverflow { object: o },
+        ];
+        let kinds: Vec<ErrorKind> = errors.iter().map(TxError::kind).collect();
+        assert_eq!(kinds, ErrorKind::ALL);
+        for e in &errors {
+            assert!(format!("{e:?}").starts_with(e.kind().name()));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The state, and the overlay a transaction executes on.
+//!
+//! A transaction never writes to [`State`] directly. It runs against an `Overlay` (the
+//! committed state plus the transaction's own copy-on-write changes). Only when it
+//! succeeds does the overlay become a `WriteSet`, which `State::commit` installs in one
+//! step. A failed transaction's overlay is dropped: no data, balance or version change
+//! survives it.
+
+use std::collections::BTreeMap;
+
+use crate::error::TxError;
+use crate::ledger::{KeyImageSet, NoteLedger};
+use crate::object::{Object, ObjectId};
+
+/// Objects plus the Privacy path's ledger and key-image set.
+///
+/// `Clone` + `Eq` make full snapshots cheap to take and compare in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct State {
+    objects: BTreeMap<ObjectId, Object>,
+    notes: NoteLedger,
+    key_images: KeyImageSet,
+}
+
+impl State {
+    /// An empty state.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Inserts (or replaces) an object as is. For building genesis states; execution never
+    /// calls this. Returns the replaced object, if any.
+    pub fn insert(&mut self, object: Object) -> Option<Object> {
+        self.objects.insert(object.id, object)
+    }
+
+    /// The object with this id, if any.
+    pub fn get(&self, id: &ObjectId) -> Option<&Object> {
+        self.objects.get(id)
+    }
+
+    /// All objects, in id order.
+    pub fn objects(&self) -> impl Iterator<Item = &Object> {
+        self.objects.values()
+    }
+
+    /// Number of objects.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Whether the state holds no objects.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// The RingCT note ledger.
+    pub fn notes(&self) -> &NoteLedger {
+        &self.notes
+    }
+
+    /// The spent key-image set.
+    pub fn key_images(&self) -> &KeyImageSet {
+        &self.key_images
+    }
+
+    /// Installs a successful transaction's writes.
+    pub(crate) fn commit(&mut self, writes: WriteSet) {
+        for (id, object) in writes.objects {
+            self.objects.insert(id, object);
+        }
+    }
+}
+
+/// The committed state seen through one transaction's uncommitted changes.
+#[derive(Debug)]
+pub(crate) struct Overlay<'s> {
+    base: &'s State,
+    /// Objects this transaction modified (full copies, version not yet bumped).
+    modified: BTreeMap<ObjectId, Object>,
+}
+
+impl<'s> Overlay<'s> {
+    pub(crate) fn new(base: &'s State) -> Self {
+        Overlay {
+            base,
+            modified: BTreeMap::new(),
+        }
+    }
+
+    /// The object as this transaction currently sees it.
+    pub(crate) fn get(&self, id: &ObjectId) -> Option<&Object> {
+        self.modified.get(id).or_else(|| self.base.get(id))
+    }
+
+    /// A mutable copy of the object, copied from the base on first use. The object counts
+    /// as written (its version is bumped on success) from this call on.
+    pub(crate) fn get_mut(&mut self, id: &ObjectId) -> Option<&mut Object> {
+        if !self.modified.contains_key(id) {
+            let copy = self.base.get(id)?.clone();
+            self.modified.insert(*id, copy);
+        }
+        self.modified.get_mut(id)
+    }
+
+    /// Turns the changes into a [`WriteSet`], bumping each written object's version by one.
+    pub(crate) fn into_write_set(self) -> Result<WriteSet, TxError> {
+        let mut objects = self.modified;
+        for (id, object) in objects.iter_mut() {
+            object.version = object
+                .version
+                .checked_add(1)
+                .ok_or(TxError::VersionOverflow { object: *id })?;
+        }
+        Ok(WriteSet { objects })
+    }
+}
+
+/// A successful transaction's effects, ready to commit (versions already bumped).
+#[derive(Debug, Default)]
+pub(crate) struct WriteSet {
+    objects: BTreeMap<ObjectId, Object>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::{Address, Owner};
+
+    fn state() -> State {
+        let mut s = State::new();
+        s.insert(Object::new(
+            ObjectId::from_u64(1),
+            Owner::Address(Address::from_u64(1)),
+            10,
+            vec![],
+        ));
+        s
+    }
+
+    #[test]
+    fn dropped_overlay_leaves_state_alone() {
+        let s = state();
+        let before = s.clone();
+        let mut o = Overlay::new(&s);
+        o.get_mut(&ObjectId::from_u64(1)).unwrap().balance = 0;
+        assert_eq!(o.get(&ObjectId::from_u64(1)).unwrap().balance, 0);
+        drop(o);
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn commit_bumps_versions_once() {
+        let mut s = state();
+        let mut o = Overlay::new(&s);
+        o.get_mut(&ObjectId::from_u64(1)).unwrap().balance = 3;
+        o.get_mut(&ObjectId::from_u64(1)).unwrap().data = vec![1];
+        let ws = o.into_write_set().unwrap();
+        s.commit(ws);
+        let obj = s.get(&ObjectId::from_u64(1)).unwrap();
+        assert_eq!(
+            (obj.version, obj.balance, obj.data.as_slice()),
+            (1, 3, &[1u8][..])
+        );
+    }
+
+    #[test]
+    fn version_overflow_is_an_error() {
+        let mut s = state();
+        let mut obj = s.get(&ObjectId::from_u64(1)).unwrap().clone();
+        obj.version = u64::MAX;
+        s.insert(obj);
+        let mut o = Overlay::new(&s);
+        o.get_mut(&ObjectId::from_u64(1)).unwrap();
+        assert_eq!(
+            o.into_write_set().unwrap_err().kind(),
+            crate::ErrorKind::VersionOverflow
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! [`SuperVM`]: routes a block's transactions and executes them path by path.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::error::ConfigError;
+use crate::fallback::FallbackPolicy;
+use crate::interpreter::{execute, Outcome};
+use crate::object::{ObjectId, Owner};
+use crate::program::ExecLimits;
+use crate::receipt::Receipt;
+use crate::routing::{route_public, Path, PublicLane};
+use crate::scheduler;
+use crate::state::State;
+use crate::telemetry::BlockCounts;
+use crate::transaction::{PublicTx, Transaction};
+
+/// The runtime: a state, per-path limits, a fallback policy and (optionally) a dedicated
+/// thread pool.
+///
+/// See the crate docs for the order in which a block is applied.
+#[derive(Debug)]
+pub struct SuperVM {
+    state: State,
+    fallback: FallbackPolicy,
+    fast_limits: ExecLimits,
+    consensus_limits: ExecLimits,
+    /// `None`: the Fast path uses Rayon's global pool.
+    pool: Option<rayon::ThreadPool>,
+}
+
+/// A public transaction waiting for a path, with its position in the block.
+type Queued<'t> = (usize, &'t PublicTx);
+
+impl SuperVM {
+    /// A runtime over `state` with default limits ([`ExecLimits::FAST_DEFAULT`],
+    /// [`ExecLimits::CONSENSUS_DEFAULT`]), no fallback and Rayon's global pool.
+    pub fn new(state: State) -> Self {
+        SuperVM {
+            state,
+            fallback: FallbackPolicy::disabled(),
+            fast_limits: ExecLimits::FAST_DEFAULT,
+            consensus_limits: ExecLimits::CONSENSUS_DEFAULT,
+            pool: None,
+        }
+    }
+
+    /// [`new`](Self::new) with the fallback policy read from the environment
+    /// ([`FallbackPolicy::from_env`]).
+    pub fn from_env(state: State) -> Result<Self, ConfigError> {
+        Ok(Self::new(state).with_fallback(FallbackPolicy::from_env()?))
+    }
+
+    /// Replaces the fallback policy.
+    pub fn with_fallback(mut self, policy: FallbackPolicy) -> Self {
+        self.fallback = policy;
+        self
+    }
+
+    /// Replaces the Fast path's limits.
+    pub fn with_fast_limits(mut self, limits: ExecLimits) -> Self {
+        self.fast_limits = limits;
+        self
+    }
+
+    /// Replaces the Consensus path's limits.
+    pub fn with_consensus_limits(mut self, limits: ExecLimits) -> Self {
+        self.consensus_limits = limits;
+        self
+    }
+
+    /// Runs the Fast path on a dedicated pool of `threads` threads. Results do not depend
+    /// on the thread count.
+    pub fn with_threads(mut self, threads: usize) -> Result<Self, ConfigError> {
+        if threads == 0 {
+            return Err(ConfigError::ZeroThreads);
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("supervm-fast-{i}"))
+            .build()?;
+        self.pool = Some(pool);
+        Ok(self)
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Consumes the runtime and returns its state.
+    pub fn into_state(self) -> State {
+        self.state
+    }
+
+    /// The fallback policy.
+    pub fn fallback_policy(&self) -> &FallbackPolicy {
+        &self.fallback
+    }
+
+    /// The Fast path's limits.
+    pub fn fast_limits(&self) -> ExecLimits {
+        self.fast_limits
+    }
+
+    /// The Consensus path's limits.
+    pub fn consensus_limits(&self) -> ExecLimits {
+        self.consensus_limits
+    }
+
+    /// Threads the Fast path runs on.
+    pub fn threads(&self) -> usize {
+        self.pool.as_ref().map_or_else(
+            rayon::current_num_threads,
+            rayon::ThreadPool::current_num_threads,
+        )
+    }
+
+    /// Routes and executes a block; returns one receipt per transaction, in input order.
+    ///
+    /// Phases (the crate docs explain why this order is deterministic):
+    /// 1. route every transaction against the state at block start;
+    /// 2. Fast path: conflict-free waves, each run in parallel, committed in block order;
+    ///    failures whose kind the fallback policy lists are queued for phase 3;
+    /// 3. Consensus path: transactions routed there and fallback re-runs, merged in block
+    ///    order and run one by one.
+    pub fn execute_block(&mut self, txs: &[Transaction]) -> Vec<Receipt> {
+        let started = Instant::now();
+        let mut counts = BlockCounts::default();
+        let mut receipts = Vec::with_capacity(txs.len());
+        let mut fast: Vec<Queued<'_>> = Vec::new();
+        let mut consensus: Vec<(Queued<'_>, bool)> = Vec::new();
+
+        // Phase 1: routing.
+        for (i, tx) in txs.iter().enumerate() {
+            match tx {
+                Transaction::Public(tx) => match route_public(tx, &self.state) {
+                    Ok(PublicLane::Fast) => {
+                        counts.routed_fast += 1;
+                        fast.push((i, tx));
+                        receipts.push(Receipt::routed(Path::Fast));
+                    }
+                    Ok(PublicLane::Consensus) => {
+                        counts.routed_consensus += 1;
+                        consensus.push(((i, tx), false));
+                        receipts.push(Receipt::routed(Path::Consensus));
+                    }
+                    Err(e) => receipts.push(Receipt::rejected(e)),
+                },
+            }
+        }
+
+        // Phase 2: Fast path.
+        let fallbacks = self.run_fast(&fast, &mut receipts);
+        counts.fallbacks = u64::try_from(fallbacks.len()).unwrap_or(u64::MAX);
+
+        // Phase 3: Consensus path, in block order, fallback re-runs included.
+        consensus.extend(fallbacks.into_iter().map(|q| (q, true)));
+        consensus.sort_by_key(|((i, _), _)| *i);
+        for ((i, tx), fallback) in consensus {
+            let outcome = execute(
+                tx,
+                &self.state,
+                PublicLane::Consensus,
+                self.consensus_limits,
+            );
+            let receipt = &mut receipts[i];
+            receipt.path = Some(Path::Consensus);
+            receipt.fallback = fallback;
+            self.settle(outcome, receipt);
+        }
+
+        // Phase 4 (Privacy path) goes here: verify the block's RingCT transactions in
+        // batch against public inputs derived from `self.state`, then apply them in block
+        // order through an overlay over the note ledger and key-image set.
+
+        counts.emit(&receipts, started.elapsed());
+        receipts
+    }
+
+    /// Runs the Fast-path transactions in waves. Returns those to re-run on Consensus.
+    fn run_fast<'t>(&mut self, fast: &[Queued<'t>], receipts: &mut [Receipt]) -> Vec<Queued<'t>> {
+        let keys: Vec<Vec<ObjectId>> = fast
+            .iter()
+            .map(|(_, tx)| conflict_keys(tx, &self.state))
+            .collect();
+        let mut fallbacks = Vec::new();
+        for wave in scheduler::waves(&keys) {
+            let outcomes = self.run_wave(fast, &wave);
+            for (&pos, outcome) in wave.iter().zip(outcomes) {
+                let (i, tx) = fast[pos];
+                match &outcome.result {
+                    Err(e) if self.fallback.falls_back_on(e.kind()) => fallbacks.push((i, tx)),
+                    _ => self.settle(outcome, &mut receipts[i]),
+                }
+            }
+        }
+        fallbacks
+    }
+
+    /// Runs one wave (pairwise disjoint transactions) against the current state, on the
+    /// pool. Outcomes come back in wave order.
+    fn run_wave(&self, fast: &[Queued<'_>], wave: &[usize]) -> Vec<Outcome> {
+        let state = &self.state;
+        let limits = self.fast_limits;
+        let run_one = |pos: &usize| execute(fast[*pos].1, state, PublicLane::Fast, limits);
+        if wave.len() < 2 {
+            return wave.iter().map(run_one).collect();
+        }
+        let run_all = || wave.par_iter().map(run_one).collect();
+        match &self.pool {
+            Some(pool) => pool.install(run_all),
+            None => run_all(),
+        }
+    }
+
+    /// Commits a successful outcome, or records the failure, in `receipt`.
+    fn settle(&mut self, outcome: Outcome, receipt: &mut Receipt) {
+        receipt.gas_used = outcome.gas_used;
+        match outcome.result {
+            Ok(writes) => {
+                self.state.commit(writes);
+                receipt.error = None;
+            }
+            Err(e) => receipt.error = Some(e),
+        }
+    }
+}
+
+/// The objects a Fast-path transaction may write: its declared objects minus immutable
+/// ones (nobody writes those, so sharing them is no conflict).
+fn conflict_keys(tx: &PublicTx, state: &State) -> Vec<ObjectId> {
+    tx.objects
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| state.get(id).is_some_and(|o| o.owner != Owner::Immutable))
+        .collect()
+}
