@@ -18,6 +18,7 @@ pub mod keys;
 pub mod note;
 pub mod poseidon;
 pub mod ring;
+pub mod sample;
 pub mod shape;
 pub mod statement;
 pub mod wallet;

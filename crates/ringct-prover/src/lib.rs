@@ -1,1 +1,34 @@
-//! placeholder during bring-up
+//! Groth16 proving for RingCT: keys and the parallel batch prover.
+//!
+//! Owns: per-shape setup, key files (header with format version, shape and
+//! fingerprint; full validation on load), the process-wide key cache
+//! [`RINGCT_PROVING_KEY`], a generic cached-matrix Groth16 engine for any
+//! `ConstraintSynthesizer<Fr>`, [`RingCtParallelProver`] with per-proof results
+//! and batch statistics, configuration from the environment, and the prover's
+//! metrics.
+//!
+//! Must never: return a proof for a witness that fails the native check; use
+//! fixed-seed keys unless the caller asked for them by an `insecure` name;
+//! install a metrics recorder or open a port (binaries do that).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cache;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod keyfile;
+pub mod keys;
+mod metrics;
+pub mod proof;
+pub mod prover;
+pub mod stats;
+
+pub use cache::{shared_keys, RINGCT_PROVING_KEY};
+pub use config::ParallelProveConfig;
+pub use engine::Groth16Engine;
+pub use error::ProverError;
+pub use keys::{Fingerprint, RingCtKeys};
+pub use proof::{RingCtProof, PROOF_BYTES};
+pub use prover::{BatchOutcome, ProvedTransaction, RingCtParallelProver};
+pub use stats::BatchStats;

@@ -1,0 +1,58 @@
+//! Random, valid spends for benchmarks, demos and tests: fresh keys and
+//! notes, rings of random decoy commitments, the real notes at random
+//! positions, balanced outputs and a random transaction binding.
+
+use crate::error::CircuitError;
+use crate::keys::KeyPair;
+use crate::note::{Note, NoteCommitment};
+use crate::ring::Ring;
+use crate::shape::Shape;
+use crate::statement::{RingCtStatement, TxBinding};
+use crate::wallet::{build_witness, SpendInput};
+use crate::witness::RingCtWitness;
+use ark_std::UniformRand;
+use rand::{CryptoRng, Rng, RngCore};
+
+/// A random valid witness for `shape`, with its statement.
+///
+/// Builds every ring in memory (4^depth members), so keep the depth small.
+pub fn random_spend<R: RngCore + CryptoRng>(
+    shape: Shape,
+    rng: &mut R,
+) -> Result<(RingCtWitness, RingCtStatement), CircuitError> {
+    shape.validate()?;
+    let ring_size = usize::try_from(shape.ring_size())
+        .map_err(|_| CircuitError::RingDepthOutOfRange(shape.ring_depth))?;
+    let mut inputs = Vec::with_capacity(shape.inputs);
+    let mut total: u64 = 0;
+    for _ in 0..shape.inputs {
+        let owner = KeyPair::random(rng);
+        let note = Note::new(rng.gen_range(1_000..1_000_000_000), owner.public_key, rng);
+        total += note.value;
+        let decoys = (0..ring_size - 1)
+            .map(|_| NoteCommitment(UniformRand::rand(rng)))
+            .collect();
+        let position = rng.gen_range(0..ring_size);
+        let ring = Ring::with_real_at(decoys, note.commitment(), position)?;
+        inputs.push(SpendInput {
+            note,
+            spending_key: owner.spending_key,
+            ring,
+            position,
+        });
+    }
+    let fee = rng.gen_range(0..=total.min(1_000));
+    let mut remaining = total - fee;
+    let mut outputs = Vec::with_capacity(shape.outputs);
+    for j in 0..shape.outputs {
+        let value = if j + 1 == shape.outputs {
+            remaining
+        } else {
+            rng.gen_range(0..=remaining)
+        };
+        remaining -= value;
+        outputs.push(Note::new(value, KeyPair::random(rng).public_key, rng));
+    }
+    let ctx = TxBinding(UniformRand::rand(rng));
+    build_witness(shape, &inputs, &outputs, fee, ctx)
+}

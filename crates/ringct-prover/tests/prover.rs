@@ -1,0 +1,278 @@
+//! The prover end to end: keys, batches, statistics, metrics, key files.
+
+use ark_bls12_381::{Bls12_381, Fr};
+use ark_ff::One;
+use ark_groth16::{Groth16, Proof, VerifyingKey};
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use ringct_circuit::{sample::random_spend, RingCtStatement, RingCtWitness, Shape};
+#[allow(unused_imports)]
+use ringct_prover::BatchStats as _;
+use ringct_prover::*;
+use std::sync::{Arc, OnceLock};
+
+fn small() -> Shape {
+    "1x1-r4".parse().unwrap()
+}
+
+fn rng(seed: u64) -> ChaCha20Rng {
+    ChaCha20Rng::seed_from_u64(seed)
+}
+
+/// Keys for the small shape, made once per test binary.
+fn small_keys() -> Arc<RingCtKeys> {
+    static KEYS: OnceLock<Arc<RingCtKeys>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        Arc::new(RingCtKeys::insecure_dev_setup_from_fixed_seed(small(), 1).unwrap())
+    })
+    .clone()
+}
+
+fn witnesses(shape: Shape, n: usize, seed: u64) -> Vec<RingCtWitness> {
+    let mut r = rng(seed);
+    (0..n)
+        .map(|_| random_spend(shape, &mut r).unwrap().0)
+        .collect()
+}
+
+fn config(threads: usize) -> ParallelProveConfig {
+    ParallelProveConfig {
+        threads,
+        ..ParallelProveConfig::default()
+    }
+}
+
+/// Verification with the input-count check ark-groth16 leaves out.
+fn verifies(
+    vk: &VerifyingKey<Bls12_381>,
+    proof: &Proof<Bls12_381>,
+    statement: &RingCtStatement,
+) -> bool {
+    let inputs = statement.to_public_inputs();
+    if inputs.len() + 1 != vk.gamma_abc_g1.len() {
+        return false;
+    }
+    let pvk = ark_groth16::prepare_verifying_key(vk);
+    Groth16::<Bls12_381>::verify_proof(&pvk, proof, &inputs).unwrap_or(false)
+}
+
+#[test]
+fn batch_proofs_verify_under_their_key_and_not_under_another_setup() {
+    let keys = small_keys();
+    let other = RingCtKeys::insecure_dev_setup_from_fixed_seed(small(), 2).unwrap();
+    assert_ne!(keys.fingerprint(), other.fingerprint());
+    let prover = RingCtParallelProver::new(keys.clone(), config(2)).unwrap();
+    let out = prover.prove_batch(&witnesses(small(), 4, 10));
+    assert_eq!((out.stats.total, out.stats.ok, out.stats.failed), (4, 4, 0));
+    for r in &out.results {
+        let p = r.as_ref().unwrap();
+        assert_eq!(p.proof.to_bytes().len(), PROOF_BYTES);
+        assert!(verifies(keys.verifying_key(), &p.proof.0, &p.statement));
+        assert!(!verifies(other.verifying_key(), &p.proof.0, &p.statement));
+    }
+}
+
+#[test]
+fn proofs_are_bound_to_every_public_input() {
+    let keys = small_keys();
+    let prover = RingCtParallelProver::new(keys.clone(), config(1)).unwrap();
+    let p = prover.prove_one(&witnesses(small(), 1, 11)[0]).unwrap();
+    let vk = keys.verifying_key();
+    assert!(verifies(vk, &p.proof.0, &p.statement));
+    let mut s = p.statement.clone();
+    s.ctx.0 += Fr::one();
+    assert!(!verifies(vk, &p.proof.0, &s), "ctx");
+    let mut s = p.statement.clone();
+    s.fee += 1;
+    assert!(!verifies(vk, &p.proof.0, &s), "fee");
+    let mut s = p.statement.clone();
+    s.key_images[0].0 += Fr::one();
+    assert!(!verifies(vk, &p.proof.0, &s), "key image");
+}
+
+#[test]
+fn an_invalid_witness_fails_alone() {
+    let prover = RingCtParallelProver::new(small_keys(), config(2)).unwrap();
+    let mut ws = witnesses(small(), 3, 12);
+    ws[1].fee += Fr::one(); // unbalanced
+    let out = prover.prove_batch(&ws);
+    assert!(out.results[0].is_ok() && out.results[2].is_ok());
+    assert!(matches!(
+        out.results[1],
+        Err(ProverError::InvalidWitness(
+            ringct_circuit::CircuitError::Unbalanced { .. }
+        ))
+    ));
+    assert_eq!((out.stats.ok, out.stats.failed), (2, 1));
+}
+
+#[test]
+fn a_witness_for_another_shape_is_refused() {
+    let prover = RingCtParallelProver::new(small_keys(), config(1)).unwrap();
+    let w = witnesses("1x2-r4".parse().unwrap(), 1, 13);
+    assert!(matches!(
+        prover.prove_one(&w[0]),
+        Err(ProverError::WitnessShapeMismatch { .. })
+    ));
+}
+
+#[test]
+fn the_empty_batch_works() {
+    let prover = RingCtParallelProver::new(small_keys(), config(1)).unwrap();
+    let out = prover.prove_batch(&[]);
+    assert!(out.results.is_empty());
+    let s = out.stats;
+    assert_eq!((s.total, s.ok, s.failed), (0, 0, 0));
+    assert_eq!(
+        (s.latency_p50, s.latency_max, s.proofs_per_sec),
+        (Default::default(), Default::default(), 0.0)
+    );
+}
+
+#[test]
+fn pool_size_follows_the_config() {
+    for threads in [1, 3] {
+        let prover = RingCtParallelProver::new(small_keys(), config(threads)).unwrap();
+        assert_eq!(prover.threads(), threads);
+        assert_eq!(prover.install(rayon::current_num_threads), threads);
+    }
+    assert!(matches!(
+        RingCtParallelProver::new(small_keys(), config(0)),
+        Err(ProverError::EnvZero { .. })
+    ));
+}
+
+#[test]
+fn metrics_move_by_the_right_amounts() {
+    let prover = RingCtParallelProver::new(small_keys(), config(2)).unwrap();
+    let mut ws = witnesses(small(), 3, 14);
+    ws[0].fee += Fr::one();
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        prover.prove_batch(&ws);
+        prover.prove_batch(&ws[1..]);
+    });
+    let mut seen = std::collections::HashMap::new();
+    for (key, _, _, value) in snapshotter.snapshot().into_vec() {
+        let name = key.key().name().to_string();
+        assert!(
+            supervm_telemetry::find(&name).is_some(),
+            "{name} is not in the catalog"
+        );
+        seen.insert(name, value);
+    }
+    use supervm_telemetry::names::*;
+    assert_eq!(seen[ZK_PARALLEL_PROOF_TOTAL], DebugValue::Counter(5));
+    assert_eq!(seen[ZK_PARALLEL_PROOF_FAILED_TOTAL], DebugValue::Counter(1));
+    assert_eq!(seen[ZK_PARALLEL_BATCHES_TOTAL], DebugValue::Counter(2));
+    match &seen[ZK_PARALLEL_PROOF_DURATION_SECONDS] {
+        DebugValue::Histogram(v) => assert_eq!(v.len(), 4),
+        other => panic!("{other:?}"),
+    }
+    match &seen[ZK_PARALLEL_BATCH_DURATION_SECONDS] {
+        DebugValue::Histogram(v) => assert_eq!(v.len(), 2),
+        other => panic!("{other:?}"),
+    }
+    for gauge in [
+        ZK_PARALLEL_TPS,
+        ZK_PARALLEL_BATCH_LATENCY_MS,
+        ZK_PARALLEL_AVG_LATENCY_MS,
+    ] {
+        assert!(
+            matches!(seen[gauge], DebugValue::Gauge(v) if v.into_inner() > 0.0),
+            "{gauge}"
+        );
+    }
+}
+
+#[test]
+fn the_shared_cache_initialises_once_per_shape() {
+    let cache = cache::KeyCache::default();
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let init = || {
+        calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        RingCtKeys::insecure_dev_setup_from_fixed_seed(small(), 1)
+    };
+    let a = cache.get_or_try_init(small(), init).unwrap();
+    let b = cache.get_or_try_init(small(), init).unwrap();
+    assert!(Arc::ptr_eq(&a, &b));
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // A failed initialisation is not cached.
+    let shape2: Shape = "1x2-r4".parse().unwrap();
+    assert!(cache
+        .get_or_try_init(shape2, || Err(ProverError::ThreadPool("x".into())))
+        .is_err());
+    assert!(cache
+        .get_or_try_init(shape2, || RingCtKeys::insecure_dev_setup_from_fixed_seed(
+            shape2, 1
+        ))
+        .is_ok());
+}
+
+#[test]
+fn key_source_follows_ringct_keys_dir() {
+    use cache::KeySource;
+    assert_eq!(KeySource::from_lookup(|_| None), KeySource::Ephemeral);
+    assert_eq!(
+        KeySource::from_lookup(|_| Some("  ".into())),
+        KeySource::Ephemeral
+    );
+    assert_eq!(
+        KeySource::from_lookup(|_| Some("/k".into())),
+        KeySource::Directory("/k".into())
+    );
+}
+
+#[test]
+fn the_generic_engine_proves_any_circuit() {
+    // The RingCT engine reuses for another circuit: a tiny x·y = z circuit.
+    use ark_r1cs_std::{alloc::AllocVar, eq::EqGadget, fields::fp::FpVar};
+    use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+    #[derive(Clone)]
+    struct Mul(Option<(Fr, Fr)>);
+    impl ConstraintSynthesizer<Fr> for Mul {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+            let v = self.0;
+            let z = FpVar::new_input(cs.clone(), || {
+                v.map(|(x, y)| x * y)
+                    .ok_or(SynthesisError::AssignmentMissing)
+            })?;
+            let x = FpVar::new_witness(cs.clone(), || {
+                v.map(|p| p.0).ok_or(SynthesisError::AssignmentMissing)
+            })?;
+            let y = FpVar::new_witness(cs, || {
+                v.map(|p| p.1).ok_or(SynthesisError::AssignmentMissing)
+            })?;
+            (x * y).enforce_equal(&z)
+        }
+    }
+    use ark_snark::SNARK;
+    let (pk, vk) = Groth16::<Bls12_381>::circuit_specific_setup(Mul(None), &mut rng(3)).unwrap();
+    let engine = Groth16Engine::new(Arc::new(pk), Mul(None)).unwrap();
+    let (x, y) = (Fr::from(6u64), Fr::from(7u64));
+    let proof = engine.prove(Mul(Some((x, y))), &mut rng(4)).unwrap();
+    let pvk = ark_groth16::prepare_verifying_key(&vk);
+    assert!(Groth16::<Bls12_381>::verify_proof(&pvk, &proof, &[x * y]).unwrap());
+    assert!(!Groth16::<Bls12_381>::verify_proof(&pvk, &proof, &[x * y + Fr::one()]).unwrap());
+    // A key for another circuit is refused.
+    assert!(matches!(
+        Groth16Engine::new(Arc::new(small_keys().proving_key().clone()), Mul(None)),
+        Err(ProverError::CircuitKeyMismatch { .. })
+    ));
+}
+
+#[test]
+fn default_shape_end_to_end() {
+    let shape = Shape::default();
+    let keys = Arc::new(RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, 7).unwrap());
+    let prover = RingCtParallelProver::new(keys.clone(), config(2)).unwrap();
+    let out = prover.prove_batch(&witnesses(shape, 2, 15));
+    assert_eq!(out.stats.ok, 2);
+    for r in out.results {
+        let p = r.unwrap();
+        assert_eq!(p.statement.shape, shape);
+        assert!(verifies(keys.verifying_key(), &p.proof.0, &p.statement));
+    }
+}
