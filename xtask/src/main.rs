@@ -1,1 +1,87 @@
-fn main() {}
+//! `cargo xtask`: the project's contributor tasks, written in Rust so they run
+//! wherever cargo does (alias in `.cargo/config.toml`).
+//!
+//! Owns: generated files under `deploy/` (today the Grafana dashboard, rendered
+//! from typed structs and the metric catalog) and, later, benchmark runs.
+//!
+//! Must never: be a dependency of another crate, or need anything beyond the
+//! workspace's own dependencies. Argument parsing stays hand-written: one
+//! subcommand per module, each with a `run(args)` entry point.
+//!
+//! Subcommands:
+//! - `dashboards`                 render `deploy/grafana/dashboards/*.json`
+//! - `dashboards --check`         exit non-zero if the committed JSON is stale
+//! - `dashboards --list-queries`  print every panel's PromQL, one per line
+#![forbid(unsafe_code)]
+
+mod dashboards;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Everything an xtask can fail with. Each variant is one broken rule.
+#[derive(Debug, thiserror::Error)]
+pub enum XtaskError {
+    /// The command line did not name a known subcommand or flag.
+    #[error("{0}\n\n{USAGE}")]
+    Usage(String),
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A generated file differs from what its generator renders now.
+    #[error("{} is stale; regenerate it with `{command}` and commit the result", path.display())]
+    Stale {
+        /// The generated file.
+        path: PathBuf,
+        /// The command that regenerates it.
+        command: &'static str,
+    },
+    /// A typed model could not be serialised.
+    #[error("cannot serialise JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [flags]
+
+commands:
+  dashboards                  render the Grafana dashboards into deploy/grafana/dashboards/
+  dashboards --check          fail if the committed dashboards differ from the rendered ones
+  dashboards --list-queries   print every panel query (PromQL), one per line
+  help                        show this text";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next();
+    let rest: Vec<String> = args.collect();
+    let result = match command.as_deref() {
+        Some("dashboards") => dashboards::run(&rest),
+        // Add new subcommands here, each in its own module with a `run(&[String])`,
+        // e.g. `Some("bench") => bench::run(&rest),`, and list them in USAGE.
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(XtaskError::Usage(format!("unknown command `{other}`"))),
+        None => Err(XtaskError::Usage("no command given".into())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn project_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}

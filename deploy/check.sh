@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Deploy checks, run by .ci/run (and by hand before committing deploy/ changes):
+#   1. promtool check config  - the scrape config (and the rule file it loads)
+#   2. promtool check rules   - the alert rules
+#   3. promtool test rules    - the alert unit tests in prometheus/tests/
+#   4. the Grafana panel queries parse as PromQL (needs cargo; set
+#      SKIP_DASHBOARD_QUERIES=1 to skip). The dashboard's freshness itself is
+#      checked by `cargo test -p xtask` / `cargo xtask dashboards --check`.
+# Exits non-zero on the first failure. Needs promtool: deploy/install-prometheus.sh.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+prom="$here/prometheus"
+
+if ! command -v promtool >/dev/null 2>&1; then
+    echo "deploy/check.sh: promtool not found; run deploy/install-prometheus.sh" \
+         "(apt-get install -y prometheus)" >&2
+    exit 1
+fi
+
+echo "== promtool check config"
+promtool check config "$prom/prometheus-ringct.yml"
+
+echo "== promtool check rules"
+promtool check rules "$prom/prometheus-zk-alerts.yml"
+
+echo "== promtool test rules"
+shopt -s nullglob
+tests=("$prom"/tests/*.test.yml)
+if [ "${#tests[@]}" -eq 0 ]; then
+    echo "deploy/check.sh: no promtool tests in $prom/tests" >&2
+    exit 1
+fi
+promtool test rules "${tests[@]}"
+
+if [ "${SKIP_DASHBOARD_QUERIES:-0}" != "1" ] && command -v cargo >/dev/null 2>&1; then
+    echo "== dashboard panel queries parse as PromQL"
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' EXIT
+    (cd "$here/.." && cargo xtask dashboards --list-queries) >"$tmp/queries.txt"
+    if [ ! -s "$tmp/queries.txt" ]; then
+        echo "deploy/check.sh: cargo xtask dashboards --list-queries printed nothing" >&2
+        exit 1
+    fi
+    # Each query becomes a recording rule; $instance becomes ".*" as Grafana's
+    # "All" does. YAML single quotes: double any single quote.
+    {
+        echo "groups:"
+        echo "  - name: grafana-panel-queries"
+        echo "    rules:"
+        n=0
+        while IFS= read -r expr; do
+            [ -z "$expr" ] && continue
+            n=$((n + 1))
+            expr="${expr//\$instance/.*}"
+            expr="${expr//\'/\'\'}"
+            echo "      - record: grafana:panel_query_$n"
+            echo "        expr: '$expr'"
+        done <"$tmp/queries.txt"
+    } >"$tmp/panel-queries.yml"
+    promtool check rules "$tmp/panel-queries.yml"
+fi
+
+echo "deploy checks passed"

@@ -1,0 +1,289 @@
+//! `cargo xtask dashboards`: renders the Grafana dashboards from typed structs.
+//!
+//! - no flag: write `deploy/grafana/dashboards/<name>.json`
+//! - `--check`: exit non-zero if a committed file differs from the rendering
+//! - `--list-queries`: print every panel's PromQL expression, one per line, in
+//!   panel order, with `$instance` left in place (substitute `.*` to run them
+//!   against Prometheus directly)
+
+mod grafana;
+mod ringct;
+
+use std::path::PathBuf;
+
+use crate::{project_root, XtaskError};
+
+/// The command that regenerates the dashboards (named in staleness errors).
+pub const REGENERATE: &str = "cargo xtask dashboards";
+
+/// Entry point for `cargo xtask dashboards [--check | --list-queries]`.
+pub fn run(args: &[String]) -> Result<(), XtaskError> {
+    match args {
+        [] => write(),
+        [flag] if flag == "--check" => check(),
+        [flag] if flag == "--list-queries" => {
+            for expr in panel_queries() {
+                println!("{expr}");
+            }
+            Ok(())
+        }
+        _ => Err(XtaskError::Usage(format!(
+            "unexpected arguments to `dashboards`: {}",
+            args.join(" ")
+        ))),
+    }
+}
+
+/// Where the RingCT dashboard is committed.
+pub fn ringct_dashboard_path() -> PathBuf {
+    project_root()
+        .join("deploy/grafana/dashboards")
+        .join(ringct::FILE_NAME)
+}
+
+/// The RingCT dashboard as committed: pretty JSON with a trailing newline.
+pub fn render_ringct() -> Result<String, XtaskError> {
+    let mut json = serde_json::to_string_pretty(&ringct::dashboard())?;
+    json.push('\n');
+    Ok(json)
+}
+
+/// Every panel query (PromQL, with `$instance` unsubstituted), in panel order.
+pub fn panel_queries() -> Vec<String> {
+    ringct::dashboard()
+        .panels
+        .into_iter()
+        .flat_map(|p| p.targets.into_iter().map(|t| t.expr))
+        .collect()
+}
+
+fn write() -> Result<(), XtaskError> {
+    let path = ringct_dashboard_path();
+    let json = render_ringct()?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| XtaskError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    std::fs::write(&path, json).map_err(|source| XtaskError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+/// `Ok` if the committed dashboard equals the rendering; `Stale` otherwise.
+pub fn check() -> Result<(), XtaskError> {
+    let path = ringct_dashboard_path();
+    let committed = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => return Err(XtaskError::Io { path, source }),
+    };
+    if committed == render_ringct()? {
+        Ok(())
+    } else {
+        Err(XtaskError::Stale {
+            path,
+            command: REGENERATE,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grafana::{PanelKind, GRID_WIDTH, SCHEMA_VERSION};
+    use super::*;
+    use supervm_telemetry::{find, MetricKind};
+
+    /// Every `vm_...` identifier in `text`.
+    fn metric_names(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("vm_") {
+            let preceded_by_ident = rest[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            let tail = &rest[start..];
+            let end = tail
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(tail.len());
+            if !preceded_by_ident {
+                out.push(&tail[..end]);
+            }
+            rest = &tail[end..];
+        }
+        out
+    }
+
+    /// True if `series` is a catalogued metric or a histogram's derived series.
+    fn is_catalogued(series: &str) -> bool {
+        if find(series).is_some() {
+            return true;
+        }
+        ["_bucket", "_sum", "_count"].iter().any(|suffix| {
+            series
+                .strip_suffix(suffix)
+                .and_then(find)
+                .is_some_and(|m| m.kind == MetricKind::Histogram)
+        })
+    }
+
+    #[test]
+    fn committed_dashboard_is_up_to_date() {
+        let path = ringct_dashboard_path();
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        let rendered = render_ringct().unwrap();
+        assert!(
+            committed == rendered,
+            "{} is stale or missing: run `{REGENERATE}` and commit the result",
+            path.display()
+        );
+        assert!(check().is_ok());
+    }
+
+    #[test]
+    fn every_query_filters_on_instance_and_names_catalogued_metrics() {
+        let queries = panel_queries();
+        assert!(queries.len() >= 10, "{queries:?}");
+        for expr in &queries {
+            let names = metric_names(expr);
+            assert!(!names.is_empty(), "no metric in {expr}");
+            for name in names {
+                assert!(
+                    is_catalogued(name),
+                    "{name} (in {expr}) is not in the catalog"
+                );
+                // Every selector of that metric carries the instance filter.
+                let selector = format!("{name}{{{}}}", ringct::INSTANCE_FILTER);
+                assert_eq!(
+                    expr.matches(name).count(),
+                    expr.matches(&selector).count(),
+                    "{name} without {} in {expr}",
+                    ringct::INSTANCE_FILTER
+                );
+            }
+            assert!(!expr.contains("$__"), "Grafana-only macro in {expr}");
+        }
+    }
+
+    #[test]
+    fn required_panels_are_present() {
+        let all = panel_queries().join("\n");
+        for needle in [
+            "vm_privacy_zk_parallel_tps{",
+            "rate(vm_privacy_zk_parallel_proof_total{",
+            "histogram_quantile(0.5, sum by (instance, le) (rate(vm_privacy_zk_parallel_proof_duration_seconds_bucket{",
+            "histogram_quantile(0.99, sum by (instance, le) (rate(vm_privacy_zk_parallel_proof_duration_seconds_bucket{",
+            "vm_privacy_zk_parallel_batch_latency_ms{",
+            "vm_privacy_zk_parallel_avg_latency_ms{",
+            "clamp_min(",
+            "vm_privacy_zk_parallel_proof_failed_total{",
+            "vm_privacy_zk_parallel_batches_total{",
+            "increase(vm_privacy_zk_parallel_proof_total{instance=~\"$instance\"}[5m])",
+            "rate(vm_privacy_zk_batch_verify_total{",
+            "rate(vm_fast_fallback_total{",
+        ] {
+            assert!(all.contains(needle), "no panel query contains `{needle}`");
+        }
+    }
+
+    #[test]
+    fn layout_types_and_datasources_are_consistent() {
+        let dashboard = ringct::dashboard();
+        assert_eq!(dashboard.schema_version, SCHEMA_VERSION);
+        let json = render_ringct().unwrap();
+        assert_eq!(
+            json.matches("\"schemaVersion\"").count(),
+            1,
+            "one schema version only"
+        );
+        for (i, a) in dashboard.panels.iter().enumerate() {
+            assert!(matches!(a.kind, PanelKind::Timeseries | PanelKind::Stat));
+            assert!(a.grid_pos.x + a.grid_pos.w <= GRID_WIDTH, "{}", a.title);
+            assert_eq!(a.datasource, ringct::DATASOURCE, "{}", a.title);
+            assert!(a.targets.iter().all(|t| t.datasource == ringct::DATASOURCE));
+            for b in &dashboard.panels[i + 1..] {
+                assert_ne!(a.id, b.id, "duplicate panel id");
+                assert!(
+                    !a.grid_pos.overlaps(&b.grid_pos),
+                    "{} overlaps {}",
+                    a.title,
+                    b.title
+                );
+            }
+        }
+        let variable = &dashboard.templating.list[0];
+        assert_eq!(variable.name, "instance");
+        assert_eq!(
+            variable.query.query,
+            "label_values(vm_privacy_zk_parallel_proof_total, instance)"
+        );
+    }
+
+    #[test]
+    fn provisioned_datasource_uid_matches_the_dashboard() {
+        let path =
+            project_root().join("deploy/grafana/provisioning/datasources/ringct-prometheus.yml");
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        let uid_line = format!("uid: {}", ringct::DATASOURCE.uid);
+        assert!(
+            yaml.lines().any(|l| l.trim() == uid_line),
+            "{} lacks `{uid_line}`",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn alert_rules_name_only_catalogued_metrics() {
+        let path = project_root().join("deploy/prometheus/prometheus-zk-alerts.yml");
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        let names = metric_names(&yaml);
+        assert!(names.len() > 5, "{names:?}");
+        for name in names {
+            assert!(
+                is_catalogued(name),
+                "{name} in {} is not catalogued",
+                path.display()
+            );
+        }
+    }
+
+    #[test]
+    fn panel_guide_documents_every_panel_and_exact_query() {
+        let path = project_root().join("docs/GRAFANA-RINGCT-PANELS.md");
+        let guide = std::fs::read_to_string(&path).unwrap();
+        for panel in ringct::dashboard().panels {
+            assert!(
+                guide.contains(&format!(". {}\n", panel.title)),
+                "{} has no section for panel `{}`",
+                path.display(),
+                panel.title
+            );
+            for target in panel.targets {
+                let block = format!("```promql\n{}\n```", target.expr);
+                assert!(
+                    guide.contains(&block),
+                    "{} does not show the exact query of `{}`:\n{}",
+                    path.display(),
+                    panel.title,
+                    target.expr
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn metric_name_scanner_finds_names() {
+        assert_eq!(
+            metric_names("rate(vm_a_total{x=\"y\"}[5m]) / foo_vm_b + vm_c_bucket"),
+            vec!["vm_a_total", "vm_c_bucket"]
+        );
+        assert!(is_catalogued("vm_runtime_block_duration_seconds_bucket"));
+        assert!(!is_catalogued("vm_fast_fallback_total_bucket"));
+        assert!(!is_catalogued("vm_nonexistent_total"));
+    }
+}

@@ -1,0 +1,272 @@
+//! The RingCT prover dashboard: every panel, its PromQL and its layout.
+//!
+//! Metric names come from the catalog constants, so a renamed metric fails to
+//! compile here instead of silently emptying a panel. Every query filters on
+//! `instance=~"$instance"` and uses fixed range windows (`[1m]`, `[5m]`), so the
+//! only placeholder a tool must substitute is `$instance`.
+
+use supervm_telemetry::names::{
+    FAST_FALLBACK_TOTAL, ZK_BATCH_VERIFY_TOTAL, ZK_PARALLEL_AVG_LATENCY_MS,
+    ZK_PARALLEL_BATCHES_TOTAL, ZK_PARALLEL_BATCH_DURATION_SECONDS, ZK_PARALLEL_BATCH_LATENCY_MS,
+    ZK_PARALLEL_PROOF_DURATION_SECONDS, ZK_PARALLEL_PROOF_FAILED_TOTAL, ZK_PARALLEL_PROOF_TOTAL,
+    ZK_PARALLEL_TPS,
+};
+
+use super::grafana::{
+    Dashboard, DatasourceRef, GridPos, Panel, PanelSpec, Query, QueryVariable, Templating,
+    Thresholds, TimeRange, VariableQuery, GRID_WIDTH, SCHEMA_VERSION,
+};
+
+/// File name under `deploy/grafana/dashboards/`.
+pub const FILE_NAME: &str = "grafana-ringct-dashboard.json";
+
+/// The Prometheus data source, by the uid fixed in
+/// `deploy/grafana/provisioning/datasources/ringct-prometheus.yml`.
+pub const DATASOURCE: DatasourceRef = DatasourceRef {
+    kind: "prometheus",
+    uid: "supervm-prometheus",
+};
+
+/// The dashboard variable every query filters on.
+pub const INSTANCE_FILTER: &str = "instance=~\"$instance\"";
+
+/// `metric{instance=~"$instance"}`.
+fn sel(metric: &str) -> String {
+    format!("{metric}{{{INSTANCE_FILTER}}}")
+}
+
+fn q(expr: String, legend: &'static str) -> Query {
+    Query { expr, legend }
+}
+
+fn at(x: u32, y: u32, w: u32, h: u32) -> GridPos {
+    GridPos { x, y, w, h }
+}
+
+/// `1000 * histogram_quantile(phi, ...)`: a quantile of a seconds histogram, in ms.
+fn quantile_ms(phi: f64, histogram: &str, window: &str) -> String {
+    format!(
+        "1000 * histogram_quantile({phi}, sum by (instance, le) (rate({}[{window}])))",
+        sel(&format!("{histogram}_bucket"))
+    )
+}
+
+/// The rendered dashboard model.
+pub fn dashboard() -> Dashboard {
+    let ds = &DATASOURCE;
+    let total = sel(ZK_PARALLEL_PROOF_TOTAL);
+    let failed = sel(ZK_PARALLEL_PROOF_FAILED_TOTAL);
+    let total_rate_5m = format!("sum by (instance) (rate({total}[5m]))");
+    // The failed counter may not exist until the first failure; `or 0 * total`
+    // keeps the panels at 0 instead of "No data" until then.
+    let failed_rate_5m = format!("(sum by (instance) (rate({failed}[5m])) or 0 * {total_rate_5m})");
+
+    let stat_h = 4;
+    let chart_h = 8;
+    let half = GRID_WIDTH / 2;
+    let quarter = GRID_WIDTH / 4;
+
+    let panels = vec![
+        Panel::stat(
+            1,
+            ds,
+            PanelSpec {
+                title: "Proof success rate (5m)",
+                description: "Share of submitted witnesses that yielded a proof over the last 5 minutes. \
+                              Shows 100% when idle (nothing failed). Red below 95%, the HighRingCTFailureRate alert threshold.",
+                grid_pos: at(0, 0, quarter, stat_h),
+                unit: "percentunit",
+                queries: vec![q(
+                    format!("1 - ({failed_rate_5m} / clamp_min({total_rate_5m}, 1e-9))"),
+                    "{{instance}}",
+                )],
+            },
+            (Some(0.0), Some(1.0)),
+            Some(2),
+            Thresholds::absolute("red", &[(0.95, "orange"), (0.99, "green")]),
+        ),
+        Panel::stat(
+            2,
+            ds,
+            PanelSpec {
+                title: "Proofs submitted (total)",
+                description: "Witnesses submitted to the parallel prover since the process started (successful and failed).",
+                grid_pos: at(quarter, 0, quarter, stat_h),
+                unit: "short",
+                queries: vec![q(total.clone(), "{{instance}}")],
+            },
+            (None, None),
+            Some(0),
+            Thresholds::absolute("blue", &[]),
+        ),
+        Panel::stat(
+            3,
+            ds,
+            PanelSpec {
+                title: "Failed proofs (total)",
+                description: "Witnesses that did not yield a proof since the process started. Any value above 0 turns red.",
+                grid_pos: at(2 * quarter, 0, quarter, stat_h),
+                unit: "short",
+                queries: vec![q(format!("{failed} or 0 * {total}"), "{{instance}}")],
+            },
+            (None, None),
+            Some(0),
+            Thresholds::absolute("green", &[(1.0, "red")]),
+        ),
+        Panel::stat(
+            4,
+            ds,
+            PanelSpec {
+                title: "Proving batches (total)",
+                description: "Proving batches completed since the process started.",
+                grid_pos: at(3 * quarter, 0, quarter, stat_h),
+                unit: "short",
+                queries: vec![q(sel(ZK_PARALLEL_BATCHES_TOTAL), "{{instance}}")],
+            },
+            (None, None),
+            Some(0),
+            Thresholds::absolute("blue", &[]),
+        ),
+        Panel::timeseries(
+            5,
+            ds,
+            PanelSpec {
+                title: "Proving throughput (proofs/s)",
+                description: "Last batch: successful proofs per second of batch wall time (the prover's capacity; \
+                              the LowRingCTThroughput alert watches this). 1m rate: witnesses submitted per second (the offered load).",
+                grid_pos: at(0, stat_h, half, chart_h),
+                unit: "suffix: proofs/s",
+                queries: vec![
+                    q(sel(ZK_PARALLEL_TPS), "last batch {{instance}}"),
+                    q(
+                        format!("sum by (instance) (rate({total}[1m]))"),
+                        "submitted, 1m rate {{instance}}",
+                    ),
+                ],
+            },
+        ),
+        Panel::timeseries(
+            6,
+            ds,
+            PanelSpec {
+                title: "Per-proof latency",
+                description: "p50 and p99 of one proof's duration over 5 minutes (the HighRingCTLatency alert watches p99), \
+                              and the mean per-proof latency of the last batch.",
+                grid_pos: at(half, stat_h, half, chart_h),
+                unit: "ms",
+                queries: vec![
+                    q(
+                        quantile_ms(0.5, ZK_PARALLEL_PROOF_DURATION_SECONDS, "5m"),
+                        "p50 (5m) {{instance}}",
+                    ),
+                    q(
+                        quantile_ms(0.99, ZK_PARALLEL_PROOF_DURATION_SECONDS, "5m"),
+                        "p99 (5m) {{instance}}",
+                    ),
+                    q(sel(ZK_PARALLEL_AVG_LATENCY_MS), "mean, last batch {{instance}}"),
+                ],
+            },
+        ),
+        Panel::timeseries(
+            7,
+            ds,
+            PanelSpec {
+                title: "Batch latency",
+                description: "Wall time of the last proving batch, and the p99 batch wall time over 5 minutes.",
+                grid_pos: at(0, stat_h + chart_h, half, chart_h),
+                unit: "ms",
+                queries: vec![
+                    q(sel(ZK_PARALLEL_BATCH_LATENCY_MS), "last batch {{instance}}"),
+                    q(
+                        quantile_ms(0.99, ZK_PARALLEL_BATCH_DURATION_SECONDS, "5m"),
+                        "p99 (5m) {{instance}}",
+                    ),
+                ],
+            },
+        ),
+        Panel::timeseries(
+            8,
+            ds,
+            PanelSpec {
+                title: "Proofs generated per 5 minutes",
+                description: "Witnesses submitted in the trailing 5 minutes.",
+                grid_pos: at(half, stat_h + chart_h, half, chart_h),
+                unit: "short",
+                queries: vec![q(format!("increase({total}[5m])"), "{{instance}}")],
+            },
+        ),
+        Panel::timeseries(
+            9,
+            ds,
+            PanelSpec {
+                title: "Verification throughput (proofs/s by mode)",
+                description: "RingCT proofs verified per second, by verification mode (individual, parallel, batch).",
+                grid_pos: at(0, stat_h + 2 * chart_h, half, chart_h),
+                unit: "suffix: proofs/s",
+                queries: vec![q(
+                    format!(
+                        "sum by (instance, mode) (rate({}[1m]))",
+                        sel(ZK_BATCH_VERIFY_TOTAL)
+                    ),
+                    "{{mode}} {{instance}}",
+                )],
+            },
+        ),
+        Panel::timeseries(
+            10,
+            ds,
+            PanelSpec {
+                title: "Fast-path fallbacks",
+                description: "Fast-path transactions re-run on the Consensus path, per second (5m rate). \
+                              The FastPathFallbackSpike alert compares this with the Fast-path routing rate.",
+                grid_pos: at(half, stat_h + 2 * chart_h, half, chart_h),
+                unit: "suffix: tx/s",
+                queries: vec![q(
+                    format!(
+                        "sum by (instance) (rate({}[5m]))",
+                        sel(FAST_FALLBACK_TOTAL)
+                    ),
+                    "{{instance}}",
+                )],
+            },
+        ),
+    ];
+
+    let instance_query = format!("label_values({ZK_PARALLEL_PROOF_TOTAL}, instance)");
+    Dashboard {
+        uid: "supervm-ringct",
+        title: "SuperVM RingCT prover",
+        description: "RingCT parallel proving, verification and Fast-path fallback. \
+                      Generated by `cargo xtask dashboards`; do not edit the JSON by hand.",
+        tags: vec!["supervm", "ringct", "zk"],
+        timezone: "browser",
+        editable: true,
+        graph_tooltip: 1,
+        refresh: "10s",
+        schema_version: SCHEMA_VERSION,
+        version: 1,
+        time: TimeRange {
+            from: "now-30m",
+            to: "now",
+        },
+        templating: Templating {
+            list: vec![QueryVariable {
+                name: "instance",
+                label: "Instance",
+                kind: "query",
+                datasource: DATASOURCE,
+                definition: instance_query.clone(),
+                query: VariableQuery {
+                    query: instance_query,
+                    ref_id: "PrometheusVariableQueryEditor-VariableQuery",
+                },
+                refresh: 2,
+                include_all: true,
+                all_value: ".*",
+                multi: true,
+                sort: 1,
+            }],
+        },
+        panels,
+    }
+}
