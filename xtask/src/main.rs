@@ -1,19 +1,22 @@
 //! `cargo xtask`: the project's contributor tasks, written in Rust so they run
 //! wherever cargo does (alias in `.cargo/config.toml`).
 //!
-//! Owns: generated files under `deploy/` (today the Grafana dashboard, rendered
-//! from typed structs and the metric catalog) and, later, benchmark runs.
+//! Owns: generated files under `deploy/` (the Grafana dashboard, rendered from
+//! typed structs and the metric catalog) and the benchmark runs.
 //!
 //! Must never: be a dependency of another crate, or need anything beyond the
 //! workspace's own dependencies. Argument parsing stays hand-written: one
 //! subcommand per module, each with a `run(args)` entry point.
 //!
 //! Subcommands:
+//! - `bench [--quick]`            measure proving and verification on the default
+//!                                shape; write `target/bench/summary.json`
 //! - `dashboards`                 render `deploy/grafana/dashboards/*.json`
 //! - `dashboards --check`         exit non-zero if the committed JSON is stale
 //! - `dashboards --list-queries`  print every panel's PromQL, one per line
 #![forbid(unsafe_code)]
 
+mod bench;
 mod dashboards;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +45,9 @@ pub enum XtaskError {
         /// The command that regenerates it.
         command: &'static str,
     },
+    /// A benchmark could not run.
+    #[error("bench failed: {0}")]
+    Bench(String),
     /// A typed model could not be serialised.
     #[error("cannot serialise JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -51,6 +57,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [flags]
 
 commands:
+  bench [--quick]             measure proving and verification on the default shape;
+                              writes target/bench/summary.json
   dashboards                  render the Grafana dashboards into deploy/grafana/dashboards/
   dashboards --check          fail if the committed dashboards differ from the rendered ones
   dashboards --list-queries   print every panel query (PromQL), one per line
@@ -62,6 +70,7 @@ fn main() -> ExitCode {
     let rest: Vec<String> = args.collect();
     let result = match command.as_deref() {
         Some("dashboards") => dashboards::run(&rest),
+        Some("bench") => bench::run(&rest),
         // Add new subcommands here, each in its own module with a `run(&[String])`,
         // e.g. `Some("bench") => bench::run(&rest),`, and list them in USAGE.
         Some("help" | "--help" | "-h") => {

@@ -1,0 +1,98 @@
+//! `cargo xtask bench [--quick]`: the project's main job. Measures proving
+//! (and, where available, verification) on the default shape, prints a
+//! table, and writes `target/bench/summary.json`.
+
+mod prove;
+
+use crate::XtaskError;
+use serde_json::{json, Value};
+use std::path::Path;
+
+pub fn run(args: &[String]) -> Result<(), XtaskError> {
+    let mut quick = false;
+    for arg in args {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            other => {
+                return Err(XtaskError::Usage(format!(
+                    "unknown flag `{other}` for bench"
+                )))
+            }
+        }
+    }
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = rayon::current_num_threads();
+    println!(
+        "machine: {cpus} cpus, {threads} threads, {}",
+        rustc_version()
+    );
+    println!("mode: {}", if quick { "quick" } else { "full" });
+
+    let (circuit, prove) = prove::run(quick).map_err(XtaskError::Bench)?;
+    let mut summary = json!({
+        "schema": 1,
+        "machine": { "cpus": cpus, "threads": threads, "rustc": rustc_version() },
+        "circuit": circuit,
+        "prove": prove,
+    });
+    extend_with_other_sections(&mut summary, quick)?;
+
+    let dir = crate::project_root().join("target").join("bench");
+    write_summary(&dir, &summary)
+}
+
+#[allow(unused_variables, clippy::unnecessary_wraps)]
+fn extend_with_other_sections(summary: &mut Value, quick: bool) -> Result<(), XtaskError> {
+    Ok(())
+}
+
+fn write_summary(dir: &Path, summary: &Value) -> Result<(), XtaskError> {
+    let io = |source| XtaskError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let path = dir.join("summary.json");
+    let text = serde_json::to_string_pretty(summary)?;
+    std::fs::write(&path, text + "\n").map_err(|source| XtaskError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    println!("\nwrote {}", path.display());
+    Ok(())
+}
+
+fn rustc_version() -> String {
+    std::process::Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map_or_else(|| "unknown".into(), |s| s.trim().to_string())
+}
+
+/// Peak resident set size of this process, from /proc (0 where unavailable).
+pub fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Median of the timings of `reps` runs of `f`, in milliseconds.
+pub fn median_ms(reps: usize, mut f: impl FnMut()) -> f64 {
+    let mut samples: Vec<f64> = (0..reps.max(1))
+        .map(|_| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}

@@ -1,0 +1,203 @@
+//! The proving section of `cargo xtask bench`.
+//!
+//! Keys come from a fixed public seed (INSECURE, for reproducible benchmarks only).
+
+use super::{median_ms, peak_rss_bytes};
+use ark_bls12_381::{Bls12_381, Fr, G1Projective, G2Projective};
+use ark_ec::VariableBaseMSM;
+use ark_ff::PrimeField;
+use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
+use ark_groth16::Groth16;
+use ark_poly::GeneralEvaluationDomain;
+use ark_snark::SNARK;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use ringct_circuit::{sample::random_spend, RingCtCircuit, RingCtWitness, Shape};
+use ringct_prover::{keyfile, ParallelProveConfig, RingCtKeys, RingCtParallelProver};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn pool(threads: usize) -> Result<rayon::ThreadPool, String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// The witness map (FFTs) and the five MSMs of one proof, nothing else.
+fn msm_and_fft(keys: &RingCtKeys, full: &[Fr]) -> Result<(), String> {
+    let m = keys.engine().matrices();
+    let pk = keys.proving_key();
+    let h = LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
+        &m.abc,
+        m.num_instance_variables,
+        m.num_constraints,
+        full,
+    )
+    .map_err(|e| e.to_string())?;
+    let h: Vec<_> = h.iter().map(|s| s.into_bigint()).collect();
+    let all: Vec<_> = full[1..].iter().map(|s| s.into_bigint()).collect();
+    let aux = &all[m.num_instance_variables - 1..];
+    // The same five MSMs as ark-groth16's prover: H, L, A, B in G1, B in G2.
+    let _ = std::hint::black_box(G1Projective::msm_bigint(&pk.h_query, &h));
+    let _ = std::hint::black_box(G1Projective::msm_bigint(&pk.l_query, aux));
+    let _ = std::hint::black_box(G1Projective::msm_bigint(&pk.a_query[1..], &all));
+    let _ = std::hint::black_box(G1Projective::msm_bigint(&pk.b_g1_query[1..], &all));
+    let _ = std::hint::black_box(G2Projective::msm_bigint(&pk.b_g2_query[1..], &all));
+    Ok(())
+}
+
+pub fn run(quick: bool) -> Result<(Value, Value), String> {
+    let shape = Shape::default();
+    let threads = rayon::current_num_threads();
+    let (reps, batch_size) = if quick {
+        (3, 2 * threads.max(2))
+    } else {
+        (7, 32)
+    };
+    let t = Instant::now();
+    let keys = Arc::new(
+        RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, 2024).map_err(|e| e.to_string())?,
+    );
+    println!(
+        "setup {shape}: {:.1} s (insecure fixed-seed keys, benchmark only)",
+        t.elapsed().as_secs_f64()
+    );
+    let m = keys.engine().matrices();
+    let circuit = json!({
+        "shape": shape.to_string(),
+        "constraints": m.num_constraints,
+        "public_inputs": shape.num_public_inputs(),
+    });
+
+    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    let witnesses: Vec<RingCtWitness> = (0..batch_size)
+        .map(|_| random_spend(shape, &mut rng).map(|(w, _)| w))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+
+    let all = RingCtParallelProver::new(
+        keys.clone(),
+        ParallelProveConfig {
+            threads,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let one = RingCtParallelProver::new(
+        keys.clone(),
+        ParallelProveConfig {
+            threads: 1,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+
+    // Warm up caches and pools.
+    all.prove_one(&witnesses[0]).map_err(|e| e.to_string())?;
+
+    let single_latency_ms = median_ms(reps, || {
+        all.prove_one(&witnesses[0]).expect("valid witness");
+    });
+    let single_thread_proof_ms = median_ms(reps, || {
+        one.prove_one(&witnesses[1]).expect("valid witness");
+    });
+
+    let mut batch_rates = Vec::new();
+    for _ in 0..if quick { 1 } else { 3 } {
+        let out = all.prove_batch(&witnesses);
+        if out.stats.failed != 0 {
+            return Err("a valid witness failed to prove".into());
+        }
+        batch_rates.push(out.stats.proofs_per_sec);
+    }
+    batch_rates.sort_by(f64::total_cmp);
+    let batch_proofs_per_sec = batch_rates[batch_rates.len() / 2];
+
+    // Groth16::prove in a loop: same key, same witnesses, same threads.
+    let naive_pool = pool(threads)?;
+    let pk = keys.proving_key().clone();
+    let t = Instant::now();
+    naive_pool.install(|| -> Result<(), String> {
+        let mut r = ChaCha20Rng::seed_from_u64(9);
+        for w in &witnesses {
+            let circuit = RingCtCircuit::new(w.clone()).map_err(|e| e.to_string())?;
+            Groth16::<Bls12_381>::prove(&pk, circuit, &mut r).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    })?;
+    let naive_proofs_per_sec = witnesses.len() as f64 / t.elapsed().as_secs_f64();
+
+    // The floor: one proof's FFTs and MSMs alone, on one thread.
+    let full = keys
+        .engine()
+        .assignment(RingCtCircuit::new(witnesses[2].clone()).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    let one_pool = pool(1)?;
+    let mut floor_err = None;
+    let msm_floor_ms = one_pool.install(|| {
+        median_ms(reps, || {
+            if let Err(e) = msm_and_fft(&keys, &full) {
+                floor_err = Some(e);
+            }
+        })
+    });
+    if let Some(e) = floor_err {
+        return Err(e);
+    }
+
+    let pk_bytes = keyfile::proving_key_bytes(&keys);
+    let prove = json!({
+        "batch_size": batch_size,
+        "threads": threads,
+        "single_latency_ms": round(single_latency_ms),
+        "single_thread_proof_ms": round(single_thread_proof_ms),
+        "batch_proofs_per_sec": round(batch_proofs_per_sec),
+        "naive_proofs_per_sec": round(naive_proofs_per_sec),
+        "msm_floor_ms": round(msm_floor_ms),
+        "pk_bytes": pk_bytes,
+        "peak_rss_bytes": peak_rss_bytes(),
+    });
+
+    println!(
+        "\nproving, {shape} ({} constraints), {threads} threads, batch {batch_size}",
+        m.num_constraints
+    );
+    println!(
+        "  {:<44} {:>10.1} ms",
+        "one proof, all threads", single_latency_ms
+    );
+    println!(
+        "  {:<44} {:>10.1} ms",
+        "one proof, 1-thread pool", single_thread_proof_ms
+    );
+    println!(
+        "  {:<44} {:>10.1} ms",
+        "FFTs + MSMs of one proof, 1 thread (floor)", msm_floor_ms
+    );
+    println!("  {:<44} {:>10.2} /s", "prove_batch", batch_proofs_per_sec);
+    println!(
+        "  {:<44} {:>10.2} /s",
+        "Groth16::prove in a loop", naive_proofs_per_sec
+    );
+    let single_rate = 1000.0 / single_thread_proof_ms;
+    println!("  targets:");
+    println!(
+        "    batch / single-thread rate  {:>6.2}x (target >= 1.8x)",
+        batch_proofs_per_sec / single_rate
+    );
+    println!(
+        "    single-thread / floor       {:>6.2}x (target <= 1.2x)",
+        single_thread_proof_ms / msm_floor_ms
+    );
+    println!(
+        "    batch / naive               {:>6.2}x (target >= 1.3x)",
+        batch_proofs_per_sec / naive_proofs_per_sec
+    );
+    Ok((circuit, prove))
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
