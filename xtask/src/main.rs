@@ -9,8 +9,7 @@
 //! subcommand per module, each with a `run(args)` entry point.
 //!
 //! Subcommands:
-//! - `bench [--quick]`            measure proving and verification on the default
-//!                                shape; write `target/bench/summary.json`
+//! - `bench [--quick]`            benchmark the default shape; write `target/bench/summary.json`
 //! - `dashboards`                 render `deploy/grafana/dashboards/*.json`
 //! - `dashboards --check`         exit non-zero if the committed JSON is stale
 //! - `dashboards --list-queries`  print every panel's PromQL, one per line
