@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod binding;
 pub mod circuit;
 pub mod error;
 pub mod keys;
@@ -25,6 +26,7 @@ pub mod wallet;
 pub mod witness;
 
 pub use ark_bls12_381::{Bls12_381, Fr};
+pub use binding::{tx_binding, TxBody, TxOutput};
 pub use circuit::RingCtCircuit;
 pub use error::CircuitError;
 pub use keys::{KeyImage, KeyPair, PublicKey, SpendingKey};
