@@ -14,12 +14,25 @@
 use std::fmt;
 use std::str::FromStr;
 
+use ringct_circuit::{CircuitError, Shape};
+use ringct_verifier::VerifierError;
+
 use crate::object::{Address, ObjectId};
+
+/// A shape for messages: `MxN-rK` when it is valid, its fields otherwise (printing an
+/// invalid shape as `MxN-rK` could overflow).
+fn shape_name(shape: &Shape) -> String {
+    match shape.validate() {
+        Ok(()) => shape.to_string(),
+        Err(_) => format!("{shape:?}"),
+    }
+}
 
 /// Why one transaction failed. Each variant is one broken rule.
 ///
-/// The Privacy path will add its own rules (proof invalid, key image already spent, ...)
-/// as further variants, each with a matching [`ErrorKind`].
+/// The public paths' rules come first; the Privacy path's rules (from
+/// [`NoVerifyingKey`](TxError::NoVerifyingKey) on) are checked in the order listed, see
+/// [`crate::privacy`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TxError {
@@ -113,6 +126,96 @@ pub enum TxError {
         /// The object.
         object: ObjectId,
     },
+    /// Privacy path: no verifying key is configured for the transaction's shape (an
+    /// invalid shape never has one).
+    #[error("no verifying key is configured for shape {}", shape_name(shape))]
+    NoVerifyingKey {
+        /// The transaction's shape.
+        shape: Shape,
+    },
+    /// Privacy path: the number of rings differs from the shape's number of inputs.
+    #[error("the shape has {expected} inputs but the transaction lists {got} rings")]
+    RingCountMismatch {
+        /// Inputs of the shape.
+        expected: usize,
+        /// Rings listed.
+        got: usize,
+    },
+    /// Privacy path: a ring does not have exactly the shape's ring size (4^d) members.
+    #[error("input {input}: the ring lists {got} members but the shape needs {expected}")]
+    RingSizeMismatch {
+        /// Input index.
+        input: usize,
+        /// Members per ring in the shape.
+        expected: u64,
+        /// Members listed.
+        got: usize,
+    },
+    /// Privacy path: the number of key images differs from the shape's number of inputs.
+    #[error("the shape has {expected} inputs but the transaction has {got} key images")]
+    KeyImageCountMismatch {
+        /// Inputs of the shape.
+        expected: usize,
+        /// Key images given.
+        got: usize,
+    },
+    /// Privacy path: the number of outputs differs from the shape's.
+    #[error("the shape has {expected} outputs but the transaction has {got}")]
+    OutputCountMismatch {
+        /// Outputs of the shape.
+        expected: usize,
+        /// Outputs given.
+        got: usize,
+    },
+    /// Privacy path: an output's memo is longer than
+    /// [`MAX_MEMO_BYTES`](crate::privacy::MAX_MEMO_BYTES).
+    #[error("output {output}: the memo has {len} bytes, at most {max} are allowed")]
+    MemoTooLong {
+        /// Output index.
+        output: usize,
+        /// Memo length in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Privacy path: a ring member names a ledger index that holds no commitment (at the
+    /// start of the block).
+    #[error("input {input}: ring member {index} is not in the note ledger")]
+    RingMemberNotInLedger {
+        /// Input index.
+        input: usize,
+        /// The missing ledger index.
+        index: u64,
+    },
+    /// Privacy path: two inputs of the transaction show the same key image (they spend
+    /// one note twice).
+    #[error("inputs {first} and {second} have the same key image")]
+    DuplicateKeyImage {
+        /// First input with the key image.
+        first: usize,
+        /// Second input with it.
+        second: usize,
+    },
+    /// Privacy path: a key image is already spent, in the ledger before this block or by
+    /// an earlier accepted transaction of this block (a double spend).
+    #[error(
+        "input {input}: the key image is already spent{}",
+        if *in_block { " by an earlier transaction of this block" } else { "" }
+    )]
+    KeyImageSpent {
+        /// Input index.
+        input: usize,
+        /// `true`: spent earlier in this block; `false`: spent before this block.
+        in_block: bool,
+    },
+    /// Privacy path: the proof does not verify against the public inputs the runtime
+    /// derived (ring roots from the ledger, key images, output commitments, fee and the
+    /// transaction binding), or its bytes are not a valid proof.
+    #[error("invalid proof: {reason}")]
+    InvalidProof {
+        /// The rule the verifier reports as broken.
+        reason: VerifierError,
+    },
 }
 
 impl TxError {
@@ -131,6 +234,16 @@ impl TxError {
             TxError::UndeclaredObject { .. } => ErrorKind::UndeclaredObject,
             TxError::DuplicateObject { .. } => ErrorKind::DuplicateObject,
             TxError::VersionOverflow { .. } => ErrorKind::VersionOverflow,
+            TxError::NoVerifyingKey { .. } => ErrorKind::NoVerifyingKey,
+            TxError::RingCountMismatch { .. } => ErrorKind::RingCountMismatch,
+            TxError::RingSizeMismatch { .. } => ErrorKind::RingSizeMismatch,
+            TxError::KeyImageCountMismatch { .. } => ErrorKind::KeyImageCountMismatch,
+            TxError::OutputCountMismatch { .. } => ErrorKind::OutputCountMismatch,
+            TxError::MemoTooLong { .. } => ErrorKind::MemoTooLong,
+            TxError::RingMemberNotInLedger { .. } => ErrorKind::RingMemberNotInLedger,
+            TxError::DuplicateKeyImage { .. } => ErrorKind::DuplicateKeyImage,
+            TxError::KeyImageSpent { .. } => ErrorKind::KeyImageSpent,
+            TxError::InvalidProof { .. } => ErrorKind::InvalidProof,
         }
     }
 }
@@ -166,6 +279,26 @@ pub enum ErrorKind {
     DuplicateObject,
     /// See [`TxError::VersionOverflow`].
     VersionOverflow,
+    /// See [`TxError::NoVerifyingKey`].
+    NoVerifyingKey,
+    /// See [`TxError::RingCountMismatch`].
+    RingCountMismatch,
+    /// See [`TxError::RingSizeMismatch`].
+    RingSizeMismatch,
+    /// See [`TxError::KeyImageCountMismatch`].
+    KeyImageCountMismatch,
+    /// See [`TxError::OutputCountMismatch`].
+    OutputCountMismatch,
+    /// See [`TxError::MemoTooLong`].
+    MemoTooLong,
+    /// See [`TxError::RingMemberNotInLedger`].
+    RingMemberNotInLedger,
+    /// See [`TxError::DuplicateKeyImage`].
+    DuplicateKeyImage,
+    /// See [`TxError::KeyImageSpent`].
+    KeyImageSpent,
+    /// See [`TxError::InvalidProof`].
+    InvalidProof,
 }
 
 impl ErrorKind {
@@ -183,6 +316,16 @@ impl ErrorKind {
         ErrorKind::UndeclaredObject,
         ErrorKind::DuplicateObject,
         ErrorKind::VersionOverflow,
+        ErrorKind::NoVerifyingKey,
+        ErrorKind::RingCountMismatch,
+        ErrorKind::RingSizeMismatch,
+        ErrorKind::KeyImageCountMismatch,
+        ErrorKind::OutputCountMismatch,
+        ErrorKind::MemoTooLong,
+        ErrorKind::RingMemberNotInLedger,
+        ErrorKind::DuplicateKeyImage,
+        ErrorKind::KeyImageSpent,
+        ErrorKind::InvalidProof,
     ];
 
     /// The exact name of this kind (identical to the variant name).
@@ -200,6 +343,16 @@ impl ErrorKind {
             ErrorKind::UndeclaredObject => "UndeclaredObject",
             ErrorKind::DuplicateObject => "DuplicateObject",
             ErrorKind::VersionOverflow => "VersionOverflow",
+            ErrorKind::NoVerifyingKey => "NoVerifyingKey",
+            ErrorKind::RingCountMismatch => "RingCountMismatch",
+            ErrorKind::RingSizeMismatch => "RingSizeMismatch",
+            ErrorKind::KeyImageCountMismatch => "KeyImageCountMismatch",
+            ErrorKind::OutputCountMismatch => "OutputCountMismatch",
+            ErrorKind::MemoTooLong => "MemoTooLong",
+            ErrorKind::RingMemberNotInLedger => "RingMemberNotInLedger",
+            ErrorKind::DuplicateKeyImage => "DuplicateKeyImage",
+            ErrorKind::KeyImageSpent => "KeyImageSpent",
+            ErrorKind::InvalidProof => "InvalidProof",
         }
     }
 
@@ -280,6 +433,29 @@ pub enum ConfigError {
     /// Rayon could not build the dedicated thread pool.
     #[error("could not build the rayon thread pool")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),
+    /// A verifying key was configured for a shape that is not a valid shape.
+    #[error(
+        "cannot configure a verifying key for shape {}: {source}",
+        shape_name(shape)
+    )]
+    InvalidShape {
+        /// The shape.
+        shape: Shape,
+        /// The bound it breaks.
+        source: CircuitError,
+    },
+    /// A verifier's key takes a different number of public inputs than its shape has.
+    #[error(
+        "the verifying key for shape {shape} takes {key} public inputs, the shape has {expected}"
+    )]
+    VerifierShapeMismatch {
+        /// The shape it was configured for.
+        shape: Shape,
+        /// Public inputs of the shape (2m + n + 2).
+        expected: usize,
+        /// Public inputs the key takes.
+        key: usize,
+    },
 }
 
 #[cfg(test)]
@@ -334,11 +510,66 @@ mod tests {
             TxError::UndeclaredObject { object: o },
             TxError::DuplicateObject { object: o },
             TxError::VersionOverflow { object: o },
+            TxError::NoVerifyingKey {
+                shape: Shape::default(),
+            },
+            TxError::RingCountMismatch {
+                expected: 2,
+                got: 1,
+            },
+            TxError::RingSizeMismatch {
+                input: 0,
+                expected: 16,
+                got: 4,
+            },
+            TxError::KeyImageCountMismatch {
+                expected: 2,
+                got: 1,
+            },
+            TxError::OutputCountMismatch {
+                expected: 2,
+                got: 1,
+            },
+            TxError::MemoTooLong {
+                output: 0,
+                len: 2000,
+                max: 1024,
+            },
+            TxError::RingMemberNotInLedger { input: 0, index: 9 },
+            TxError::DuplicateKeyImage {
+                first: 0,
+                second: 1,
+            },
+            TxError::KeyImageSpent {
+                input: 0,
+                in_block: true,
+            },
+            TxError::InvalidProof {
+                reason: VerifierError::EquationFailed,
+            },
         ];
         let kinds: Vec<ErrorKind> = errors.iter().map(TxError::kind).collect();
         assert_eq!(kinds, ErrorKind::ALL);
         for e in &errors {
             assert!(format!("{e:?}").starts_with(e.kind().name()));
         }
+    }
+
+    #[test]
+    fn invalid_shapes_print_without_overflow() {
+        let shape = Shape {
+            inputs: 1,
+            outputs: 1,
+            ring_depth: 40,
+        };
+        let msg = TxError::NoVerifyingKey { shape }.to_string();
+        assert!(msg.contains("ring_depth: 40"), "{msg}");
+        assert_eq!(
+            TxError::NoVerifyingKey {
+                shape: Shape::default()
+            }
+            .to_string(),
+            "no verifying key is configured for shape 2x2-r16"
+        );
     }
 }

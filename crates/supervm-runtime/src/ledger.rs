@@ -3,8 +3,11 @@
 //!
 //! These are plain data containers. They do no cryptography and check nothing about what
 //! they store: the Privacy path (RingCT transactions verified in batch through
-//! `ringct-verifier`) decides what goes in, and derives ring roots and public inputs from
-//! these containers rather than trusting the sender.
+//! `ringct-verifier`, see [`crate::privacy`]) decides what goes in, and derives ring roots
+//! and public inputs from these containers rather than trusting the sender.
+//!
+//! Both hold typed field elements ([`NoteCommitment`], [`KeyImage`] from `ringct-circuit`),
+//! so there is no byte encoding to get wrong between the ledger and the statement.
 //!
 //! Invariants the containers themselves enforce:
 //! - [`NoteLedger`] is append-only: an index, once assigned, always names the same
@@ -13,11 +16,7 @@
 
 use std::collections::BTreeSet;
 
-/// A note commitment as stored in the ledger (32 opaque bytes).
-pub type NoteCommitment = [u8; 32];
-
-/// A key image as stored in the spent set (32 opaque bytes).
-pub type KeyImage = [u8; 32];
+pub use ringct_circuit::{KeyImage, NoteCommitment};
 
 /// Append-only, indexed list of note commitments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,7 +30,8 @@ impl NoteLedger {
         Self::default()
     }
 
-    /// Appends a commitment and returns its index.
+    /// Appends a commitment and returns its index. The Privacy path appends accepted
+    /// outputs; [`State::mint_note`](crate::State::mint_note) seeds a genesis ledger.
     pub fn append(&mut self, commitment: NoteCommitment) -> u64 {
         let index = self.len();
         self.notes.push(commitment);
@@ -92,7 +92,7 @@ impl KeyImageSet {
         self.spent.is_empty()
     }
 
-    /// Spent key images in byte order.
+    /// Spent key images in ascending order (of their field values).
     pub fn iter(&self) -> impl Iterator<Item = &KeyImage> {
         self.spent.iter()
     }
@@ -101,14 +101,23 @@ impl KeyImageSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ringct_circuit::Fr;
+
+    fn cm(n: u64) -> NoteCommitment {
+        NoteCommitment(Fr::from(n))
+    }
+
+    fn ki(n: u64) -> KeyImage {
+        KeyImage(Fr::from(n))
+    }
 
     #[test]
     fn ledger_indexes_are_stable() {
         let mut l = NoteLedger::new();
-        assert_eq!(l.append([1; 32]), 0);
-        assert_eq!(l.append([2; 32]), 1);
-        assert_eq!(l.get(0), Some(&[1; 32]));
-        assert_eq!(l.get(1), Some(&[2; 32]));
+        assert_eq!(l.append(cm(1)), 0);
+        assert_eq!(l.append(cm(2)), 1);
+        assert_eq!(l.get(0), Some(&cm(1)));
+        assert_eq!(l.get(1), Some(&cm(2)));
         assert_eq!(l.get(2), None);
         assert_eq!(l.get(u64::MAX), None);
         assert_eq!(l.len(), 2);
@@ -117,9 +126,9 @@ mod tests {
     #[test]
     fn key_images_detect_double_spend() {
         let mut s = KeyImageSet::new();
-        assert!(s.insert([7; 32]));
-        assert!(!s.insert([7; 32]));
-        assert!(s.contains(&[7; 32]));
+        assert!(s.insert(ki(7)));
+        assert!(!s.insert(ki(7)));
+        assert!(s.contains(&ki(7)));
         assert_eq!(s.len(), 1);
     }
 }

@@ -25,17 +25,25 @@
 //!
 //! # Owns
 //! - the object model ([`Object`], [`Owner`]) and the [`State`], including the containers
-//!   of the Privacy path's state ([`NoteLedger`], [`KeyImageSet`], in [`ledger`]);
+//!   of the Privacy path's state ([`NoteLedger`], [`KeyImageSet`], in [`ledger`]) and the
+//!   genesis API that seeds the ledger ([`State::mint_note`]);
 //! - the routing rule ([`route`]) and block execution ([`SuperVM::execute_block`]);
 //! - the metered interpreter for public transactions ([`Instruction`], [`ExecLimits`]);
 //! - the fallback policy and its environment variables ([`FallbackPolicy`]);
+//! - the Privacy path ([`privacy`]): RingCT transactions ([`PrivateTx`]), their checks
+//!   against the ledger, batched proof verification with the per-shape verifiers given to
+//!   [`SuperVM::with_privacy_verifier`], and the key-image rule;
 //! - the runtime metrics (names from `supervm_telemetry::names`).
 //!
 //! # Must never
-//! - accept a private transaction without verifying its proof, or verify it against ring
-//!   roots or key images supplied by the sender instead of derived from the [`State`];
+//! - accept a private transaction without a valid verdict for its proof, or verify it
+//!   against public inputs supplied by the sender: ring roots are recomputed from the
+//!   ledger's commitments at the listed indices and `ctx` from the transaction body
+//!   ([`ringct_circuit::tx_binding`]), and key images are checked unique within the
+//!   transaction, the block and the ledger;
 //! - leave any effect of a failed transaction: no data, balance or version change (a
-//!   transaction runs on an overlay; only a success is committed);
+//!   public transaction runs on an overlay; only a success is committed), no key image
+//!   and no ledger entry (a private transaction writes only once accepted);
 //! - match errors by message or substring: errors are typed ([`TxError`],
 //!   [`ConfigError`]) and configuration names kinds by exact [`ErrorKind::name`];
 //! - let the thread count change a result: receipts and final state are identical for
@@ -59,11 +67,19 @@
 //!    block order.
 //! 3. **Consensus path**: transactions routed there and Fast failures re-run by the
 //!    fallback, merged in block order, run one by one against the state left by phase 2.
+//! 4. **Privacy path**: private transactions are checked against the ledger and key-image
+//!    set at block start, their proofs verified in one batch per shape, and the verified
+//!    ones applied one by one in block order (a key image spent by an earlier accepted
+//!    transaction of the block rejects the later one). See [`privacy`].
 //!
 //! So a block has the same effect as running all its Fast transactions in block order,
-//! then all its Consensus transactions (fallbacks included) in block order. Only
-//! deterministic data (state, block order, limits) enters any decision, so receipts and
-//! final state do not depend on the thread count ([`SuperVM::with_threads`]).
+//! then all its Consensus transactions (fallbacks included) in block order, then all its
+//! private transactions in block order. Public transactions read and write only objects,
+//! private ones only the note ledger and the key-image set, so the Privacy phase is
+//! independent of the other two: placing it first, last or alongside them gives the same
+//! receipts and state. Only deterministic data (state, block order, limits, proof
+//! verdicts) enters any decision, so receipts and final state do not depend on the thread
+//! count ([`SuperVM::with_threads`]).
 //!
 //! # Limits
 //! Each path has its own [`ExecLimits`]. Defaults: Fast 10 000 gas / 16 KiB
@@ -83,14 +99,19 @@
 //! |---|---|
 //! | `vm_routing_fast_total` | transactions routed to the Fast path, once each, at routing (whatever happens next, fallback included) |
 //! | `vm_routing_consensus_total` | transactions *executed* on the Consensus path: routed there, plus each fallback re-run |
-//! | `vm_routing_privacy_total` | transactions routed to the Privacy path |
+//! | `vm_routing_privacy_total` | private transactions, once each, at routing (routing never rejects them, whatever happens next) |
 //! | `vm_fast_fallback_total` | Fast failures re-run on the Consensus path |
-//! | `vm_runtime_tx_failed_total{path}` | receipts with an error, by the receipt's path (`fast`, `consensus`, `privacy`), or `rejected` if routing rejected the transaction |
+//! | `vm_runtime_tx_failed_total{path}` | receipts with an error, by the receipt's path (`fast`, `consensus`, `privacy`), or `rejected` if routing rejected the transaction; every failed private transaction (any Privacy rule, proof included) counts as `privacy` |
 //! | `vm_runtime_block_duration_seconds` | wall time of each `execute_block` call |
 //!
 //! A fallback transaction thus counts once in `fast`, once in `consensus` and once in
 //! `fallback`; if its re-run fails it counts as a `consensus` failure, never as a `fast`
 //! one. Per block: `fast + consensus − fallback + privacy + rejected = transactions`.
+//!
+//! The Privacy path's batch verification also emits the verifier's own metrics
+//! (`vm_privacy_zk_batch_verify_*{mode="batch"}`: one call per shape with at least one
+//! transaction that passed the Privacy path's checks), from `ringct-verifier`, on the
+//! calling thread.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -99,6 +120,7 @@ pub mod fallback;
 mod interpreter;
 pub mod ledger;
 pub mod object;
+pub mod privacy;
 pub mod program;
 pub mod receipt;
 pub mod routing;
@@ -116,8 +138,9 @@ pub use ledger::{KeyImage, KeyImageSet, NoteCommitment, NoteLedger};
 pub use object::{Address, Object, ObjectId, Owner};
 pub use program::{ExecLimits, Instruction, Program};
 pub use receipt::Receipt;
+pub use ringct_circuit::{tx_binding, Shape, TxBody, TxOutput};
 pub use routing::{route, Path};
 pub use state::State;
 pub use telemetry::REJECTED_PATH_LABEL;
-pub use transaction::{ObjectRef, PublicTx, Transaction};
+pub use transaction::{ObjectRef, PrivateTx, PublicTx, Transaction, PRIVATE_PROOF_LEN};
 pub use vm::SuperVM;

@@ -15,7 +15,8 @@ pub enum Path {
     Fast,
     /// Touches shared objects (or re-run by the fallback); run sequentially in block order.
     Consensus,
-    /// RingCT transactions (added by the Privacy path).
+    /// RingCT transactions: verified in batch, applied to the note ledger and key-image
+    /// set in block order.
     Privacy,
 }
 
@@ -69,10 +70,13 @@ impl From<PublicLane> for Path {
 /// answer as routing each transaction just before it runs. Versions, balances and
 /// immutability violations are checked at execution time, on the chosen path.
 ///
-/// The Privacy path extends this function: `Transaction::Private(..)` → [`Path::Privacy`].
+/// A private transaction always goes to [`Path::Privacy`]: routing never rejects it. Its
+/// rules (configured shape, counts, ring members in the ledger, key images, proof) are
+/// checked on the Privacy path, so its failures carry `path: Some(Path::Privacy)`.
 pub fn route(tx: &Transaction, state: &State) -> Result<Path, TxError> {
     match tx {
         Transaction::Public(tx) => route_public(tx, state).map(Path::from),
+        Transaction::Private(_) => Ok(Path::Privacy),
     }
 }
 

@@ -8,11 +8,16 @@
 
 use std::collections::BTreeMap;
 
+use std::ops::Range;
+
 use crate::error::TxError;
-use crate::ledger::{KeyImageSet, NoteLedger};
+use crate::ledger::{KeyImage, KeyImageSet, NoteCommitment, NoteLedger};
 use crate::object::{Object, ObjectId};
 
-/// Objects plus the Privacy path's ledger and key-image set.
+/// Objects plus the Privacy path's note ledger and key-image set.
+///
+/// Public transactions read and write only objects; private transactions read and write
+/// only the ledger and the key-image set.
 ///
 /// `Clone` + `Eq` make full snapshots cheap to take and compare in tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,6 +67,41 @@ impl State {
     /// The spent key-image set.
     pub fn key_images(&self) -> &KeyImageSet {
         &self.key_images
+    }
+
+    /// Appends a note commitment to the ledger as is and returns its index. For building
+    /// genesis states (minting notes for tests, benchmarks or a chain's initial
+    /// distribution); execution never calls this.
+    pub fn mint_note(&mut self, commitment: NoteCommitment) -> u64 {
+        self.notes.append(commitment)
+    }
+
+    /// [`mint_note`](Self::mint_note) for each commitment, in order; returns the range
+    /// of indices they got.
+    pub fn mint_notes(
+        &mut self,
+        commitments: impl IntoIterator<Item = NoteCommitment>,
+    ) -> Range<u64> {
+        let start = self.notes.len();
+        for c in commitments {
+            self.notes.append(c);
+        }
+        start..self.notes.len()
+    }
+
+    /// Installs an accepted private transaction: marks its key images spent and appends
+    /// its outputs to the ledger, in order.
+    pub(crate) fn commit_private(
+        &mut self,
+        key_images: &[KeyImage],
+        outputs: impl IntoIterator<Item = NoteCommitment>,
+    ) {
+        for ki in key_images {
+            self.key_images.insert(*ki);
+        }
+        for cm in outputs {
+            self.notes.append(cm);
+        }
     }
 
     /// Installs a successful transaction's writes.

@@ -4,6 +4,9 @@
 //! from a Rayon worker), after the block has run: counters are incremented by the block's
 //! count (possibly 0, so every series exists after the first block), and the block
 //! duration histogram gets one sample. See the crate docs for what each counter counts.
+//! Private transactions count in `routed_privacy` at routing (all of them: routing never
+//! rejects one), and each failed one counts as a `privacy` failure, whichever rule it
+//! broke.
 
 use std::time::Duration;
 

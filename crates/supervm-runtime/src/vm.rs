@@ -1,13 +1,18 @@
 //! [`SuperVM`]: routes a block's transactions and executes them path by path.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
+use ringct_circuit::Shape;
+use ringct_verifier::BatchVerifier;
 
 use crate::error::ConfigError;
 use crate::fallback::FallbackPolicy;
 use crate::interpreter::{execute, Outcome};
 use crate::object::{ObjectId, Owner};
+use crate::privacy::{self, QueuedPrivate};
 use crate::program::ExecLimits;
 use crate::receipt::Receipt;
 use crate::routing::{route_public, Path, PublicLane};
@@ -16,8 +21,8 @@ use crate::state::State;
 use crate::telemetry::BlockCounts;
 use crate::transaction::{PublicTx, Transaction};
 
-/// The runtime: a state, per-path limits, a fallback policy and (optionally) a dedicated
-/// thread pool.
+/// The runtime: a state, per-path limits, a fallback policy, the Privacy path's verifying
+/// keys (one per shape) and (optionally) a dedicated thread pool.
 ///
 /// See the crate docs for the order in which a block is applied.
 #[derive(Debug)]
@@ -26,8 +31,11 @@ pub struct SuperVM {
     fallback: FallbackPolicy,
     fast_limits: ExecLimits,
     consensus_limits: ExecLimits,
-    /// `None`: the Fast path uses Rayon's global pool.
-    pool: Option<rayon::ThreadPool>,
+    /// Verifying keys of the Privacy path, by shape (only valid shapes).
+    verifiers: BTreeMap<Shape, BatchVerifier>,
+    /// `None`: the Fast path and the Privacy path's checks use Rayon's global pool, and
+    /// verifiers run as configured.
+    pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 /// A public transaction waiting for a path, with its position in the block.
@@ -42,6 +50,7 @@ impl SuperVM {
             fallback: FallbackPolicy::disabled(),
             fast_limits: ExecLimits::FAST_DEFAULT,
             consensus_limits: ExecLimits::CONSENSUS_DEFAULT,
+            verifiers: BTreeMap::new(),
             pool: None,
         }
     }
@@ -70,17 +79,45 @@ impl SuperVM {
         self
     }
 
-    /// Runs the Fast path on a dedicated pool of `threads` threads. Results do not depend
-    /// on the thread count.
+    /// Configures the Privacy path's verifying key for `shape`, replacing any earlier one
+    /// for that shape. Private transactions of a shape without a key fail with
+    /// `NoVerifyingKey`.
+    ///
+    /// Refuses an invalid shape, and a key whose number of public inputs differs from the
+    /// shape's (2m + n + 2). Check the key's fingerprint
+    /// ([`BatchVerifier::check_fingerprint`]) before calling this.
+    pub fn with_privacy_verifier(
+        mut self,
+        shape: Shape,
+        verifier: BatchVerifier,
+    ) -> Result<Self, ConfigError> {
+        shape
+            .validate()
+            .map_err(|source| ConfigError::InvalidShape { shape, source })?;
+        if verifier.num_public_inputs() != shape.num_public_inputs() {
+            return Err(ConfigError::VerifierShapeMismatch {
+                shape,
+                expected: shape.num_public_inputs(),
+                key: verifier.num_public_inputs(),
+            });
+        }
+        self.verifiers.insert(shape, verifier);
+        Ok(self)
+    }
+
+    /// Runs the runtime's parallel work on a dedicated pool of `threads` threads: the Fast
+    /// path's waves, the Privacy path's checks and its proof verification (the configured
+    /// verifiers are run on this pool, whatever pool they were built with). Results do not
+    /// depend on the thread count.
     pub fn with_threads(mut self, threads: usize) -> Result<Self, ConfigError> {
         if threads == 0 {
             return Err(ConfigError::ZeroThreads);
         }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
-            .thread_name(|i| format!("supervm-fast-{i}"))
+            .thread_name(|i| format!("supervm-{i}"))
             .build()?;
-        self.pool = Some(pool);
+        self.pool = Some(Arc::new(pool));
         Ok(self)
     }
 
@@ -109,12 +146,21 @@ impl SuperVM {
         self.consensus_limits
     }
 
+    /// Shapes the Privacy path has a verifying key for, in order.
+    pub fn privacy_shapes(&self) -> impl Iterator<Item = Shape> + '_ {
+        self.verifiers.keys().copied()
+    }
+
+    /// The Privacy path's verifier for `shape`, if one is configured.
+    pub fn privacy_verifier(&self, shape: &Shape) -> Option<&BatchVerifier> {
+        self.verifiers.get(shape)
+    }
+
     /// Threads the Fast path runs on.
     pub fn threads(&self) -> usize {
-        self.pool.as_ref().map_or_else(
-            rayon::current_num_threads,
-            rayon::ThreadPool::current_num_threads,
-        )
+        self.pool
+            .as_ref()
+            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads())
     }
 
     /// Routes and executes a block; returns one receipt per transaction, in input order.
@@ -124,13 +170,17 @@ impl SuperVM {
     /// 2. Fast path: conflict-free waves, each run in parallel, committed in block order;
     ///    failures whose kind the fallback policy lists are queued for phase 3;
     /// 3. Consensus path: transactions routed there and fallback re-runs, merged in block
-    ///    order and run one by one.
+    ///    order and run one by one;
+    /// 4. Privacy path: private transactions checked against the state, their proofs
+    ///    verified in one batch per shape, then applied in block order (see
+    ///    [`crate::privacy`]).
     pub fn execute_block(&mut self, txs: &[Transaction]) -> Vec<Receipt> {
         let started = Instant::now();
         let mut counts = BlockCounts::default();
         let mut receipts = Vec::with_capacity(txs.len());
         let mut fast: Vec<Queued<'_>> = Vec::new();
         let mut consensus: Vec<(Queued<'_>, bool)> = Vec::new();
+        let mut private: Vec<QueuedPrivate<'_>> = Vec::new();
 
         // Phase 1: routing.
         for (i, tx) in txs.iter().enumerate() {
@@ -148,6 +198,11 @@ impl SuperVM {
                     }
                     Err(e) => receipts.push(Receipt::rejected(e)),
                 },
+                Transaction::Private(tx) => {
+                    counts.routed_privacy += 1;
+                    private.push((i, tx));
+                    receipts.push(Receipt::routed(Path::Privacy));
+                }
             }
         }
 
@@ -171,9 +226,15 @@ impl SuperVM {
             self.settle(outcome, receipt);
         }
 
-        // Phase 4 (Privacy path) goes here: verify the block's RingCT transactions in
-        // batch against public inputs derived from `self.state`, then apply them in block
-        // order through an overlay over the note ledger and key-image set.
+        // Phase 4: Privacy path. It reads and writes only the note ledger and the key-image
+        // set, which phases 2 and 3 never touch, so its place in the order changes nothing.
+        privacy::run(
+            &private,
+            &mut self.state,
+            &self.verifiers,
+            self.pool.as_ref(),
+            &mut receipts,
+        );
 
         counts.emit(&receipts, started.elapsed());
         receipts

@@ -1,0 +1,751 @@
+//! The Privacy path: RingCT transactions checked against the ledger, verified in batch and
+//! applied in block order.
+//!
+//! Keys come from a fixed public seed (INSECURE, tests only), made once per test binary;
+//! the proofs (five, shape 1x1-r4) are made once too and shared by every test.
+
+mod common;
+
+use std::sync::{Arc, OnceLock};
+
+use common::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use ringct_circuit::{build_witness, KeyPair, Note, Ring, SpendInput, SpendingKey};
+use ringct_prover::{ParallelProveConfig, RingCtKeys, RingCtParallelProver};
+use ringct_verifier::{BatchVerifier, VerifierError};
+use supervm_runtime::privacy::MAX_MEMO_BYTES;
+use supervm_runtime::{
+    route, ConfigError, ErrorKind, FallbackPolicy, KeyImage, NoteCommitment, Path, PrivateTx,
+    Receipt, Shape, State, SuperVM, Transaction, TxBody, TxError, TxOutput, PRIVATE_PROOF_LEN,
+};
+use supervm_telemetry::{labels::PATH, names};
+
+fn small() -> Shape {
+    "1x1-r4".parse().unwrap()
+}
+
+/// A note the tests own, minted into the genesis ledger.
+struct Owned {
+    note: Note,
+    key: SpendingKey,
+    index: u64,
+}
+
+struct Fixture {
+    verifier: BatchVerifier,
+    /// `common::state()` plus a ledger of 12 decoys (indices 0..12) and 4 owned notes
+    /// (12..16).
+    genesis: State,
+    /// `txs[i]` spends `owned[i]` (distinct key images), each with one output.
+    txs: Vec<PrivateTx>,
+    /// Spends `owned[0]` again, with another ring and output: the key image of `txs[0]`.
+    conflict: PrivateTx,
+}
+
+/// Builds a proven 1x1-r4 spend of `owned` with the ring `ring` (ledger indices; it must
+/// contain `owned.index`).
+fn spend_witness(
+    state: &State,
+    owned: &Owned,
+    ring: [u64; 4],
+    memo: &[u8],
+    fee: u64,
+    rng: &mut ChaCha20Rng,
+) -> (ringct_circuit::RingCtWitness, TxBody) {
+    let members: Vec<NoteCommitment> = ring
+        .iter()
+        .map(|&i| *state.notes().get(i).unwrap())
+        .collect();
+    let position = ring.iter().position(|&i| i == owned.index).unwrap();
+    let input = SpendInput {
+        note: owned.note.clone(),
+        spending_key: owned.key.clone(),
+        ring: Ring::new(members).unwrap(),
+        position,
+    };
+    let output = Note::new(owned.note.value - fee, KeyPair::random(rng).public_key, rng);
+    let body = TxBody {
+        shape: small(),
+        ring_members: vec![ring.to_vec()],
+        outputs: vec![TxOutput {
+            commitment: output.commitment(),
+            memo: memo.to_vec(),
+        }],
+        fee,
+    };
+    // The wallet proves against the binding of exactly this body.
+    let ctx = supervm_runtime::tx_binding(&body);
+    let (witness, _) = build_witness(small(), &[input], &[output], fee, ctx).unwrap();
+    (witness, body)
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let keys = Arc::new(RingCtKeys::insecure_dev_setup_from_fixed_seed(small(), 11).unwrap());
+        let verifier = BatchVerifier::for_shape(keys.verifying_key().clone(), small()).unwrap();
+        let prover = RingCtParallelProver::new(
+            Arc::clone(&keys),
+            ParallelProveConfig {
+                threads: 2,
+                ..ParallelProveConfig::default()
+            },
+        )
+        .unwrap();
+
+        let mut rng = ChaCha20Rng::seed_from_u64(2024);
+        let mut genesis = state();
+        let decoys = (0..12).map(|_| {
+            Note::new(
+                rng.gen_range(1..1_000),
+                KeyPair::random(&mut rng).public_key,
+                &mut rng,
+            )
+            .commitment()
+        });
+        let decoys: Vec<_> = decoys.collect();
+        assert_eq!(genesis.mint_notes(decoys), 0..12);
+        let owned: Vec<Owned> = (0..4)
+            .map(|_| {
+                let kp = KeyPair::random(&mut rng);
+                let note = Note::new(rng.gen_range(1_000..10_000), kp.public_key, &mut rng);
+                let index = genesis.mint_note(note.commitment());
+                Owned {
+                    note,
+                    key: kp.spending_key,
+                    index,
+                }
+            })
+            .collect();
+
+        let mut witnesses = Vec::new();
+        let mut bodies = Vec::new();
+        for (i, o) in owned.iter().enumerate() {
+            let i = i as u64;
+            let ring = [i, o.index, 4 + i, 8 + i];
+            let (w, b) = spend_witness(
+                &genesis,
+                o,
+                ring,
+                format!("memo {i}").as_bytes(),
+                i,
+                &mut rng,
+            );
+            witnesses.push(w);
+            bodies.push(b);
+        }
+        let (w, b) = spend_witness(
+            &genesis,
+            &owned[0],
+            [11, 10, 9, owned[0].index],
+            b"again",
+            5,
+            &mut rng,
+        );
+        witnesses.push(w);
+        bodies.push(b);
+
+        let outcome = prover.prove_batch(&witnesses);
+        let mut txs: Vec<PrivateTx> = outcome
+            .results
+            .into_iter()
+            .zip(bodies)
+            .map(|(r, body)| {
+                let proved = r.unwrap();
+                PrivateTx {
+                    body,
+                    key_images: proved.statement.key_images.clone(),
+                    proof: proved.proof.to_bytes(),
+                }
+            })
+            .collect();
+        let conflict = txs.pop().unwrap();
+        assert_eq!(conflict.key_images, txs[0].key_images);
+        Fixture {
+            verifier,
+            genesis,
+            txs,
+            conflict,
+        }
+    })
+}
+
+fn vm() -> SuperVM {
+    let f = fixture();
+    SuperVM::new(f.genesis.clone())
+        .with_privacy_verifier(small(), f.verifier.clone())
+        .unwrap()
+}
+
+fn private(tx: &PrivateTx) -> Transaction {
+    tx.clone().into()
+}
+
+fn error_kind(r: &Receipt) -> Option<ErrorKind> {
+    r.error.as_ref().map(TxError::kind)
+}
+
+/// What an accepted transaction adds to the state.
+fn assert_applied(before: &State, after: &State, accepted: &[&PrivateTx]) {
+    let new_notes: Vec<NoteCommitment> = after
+        .notes()
+        .iter()
+        .skip(before.notes().len() as usize)
+        .copied()
+        .collect();
+    let want_notes: Vec<NoteCommitment> = accepted
+        .iter()
+        .flat_map(|t| t.body.outputs.iter().map(|o| o.commitment))
+        .collect();
+    assert_eq!(new_notes, want_notes, "appended outputs");
+    let mut want_spent: Vec<KeyImage> = before.key_images().iter().copied().collect();
+    want_spent.extend(accepted.iter().flat_map(|t| t.key_images.iter().copied()));
+    want_spent.sort();
+    let spent: Vec<KeyImage> = after.key_images().iter().copied().collect();
+    assert_eq!(spent, want_spent, "spent key images");
+    // Old entries never change.
+    assert!(before
+        .notes()
+        .iter()
+        .zip(after.notes().iter())
+        .all(|(a, b)| a == b));
+}
+
+#[test]
+fn a_valid_private_transaction_is_accepted() {
+    let f = fixture();
+    let tx = &f.txs[1];
+    assert_eq!(route(&private(tx), &f.genesis), Ok(Path::Privacy));
+    let (receipts, after, m) = run(vm(), &[private(tx)]);
+    assert_eq!(
+        receipts,
+        vec![Receipt {
+            path: Some(Path::Privacy),
+            fallback: false,
+            gas_used: 0,
+            error: None,
+        }]
+    );
+    assert_applied(&f.genesis, &after, &[tx]);
+    assert!(after.key_images().contains(&tx.key_images[0]));
+    assert_eq!(
+        after.notes().get(f.genesis.notes().len()),
+        Some(&tx.body.outputs[0].commitment)
+    );
+    // Objects untouched.
+    assert!(after.objects().eq(f.genesis.objects()));
+    assert_eq!(m.counter(names::ROUTING_PRIVACY_TOTAL, &[]), 1);
+    assert_eq!(
+        m.counter(names::RUNTIME_TX_FAILED_TOTAL, &[(PATH, "privacy")]),
+        0
+    );
+}
+
+#[test]
+fn several_valid_transactions_in_one_block_are_all_accepted_in_block_order() {
+    let f = fixture();
+    let block: Vec<Transaction> = [3, 0, 2, 1].iter().map(|&i| private(&f.txs[i])).collect();
+    let (receipts, after, m) = run(vm(), &block);
+    assert!(receipts.iter().all(Receipt::is_success), "{receipts:?}");
+    let order: Vec<&PrivateTx> = [3, 0, 2, 1].iter().map(|&i| &f.txs[i]).collect();
+    assert_applied(&f.genesis, &after, &order);
+    // One batch call for the block.
+    assert_eq!(
+        m.counter(names::ZK_BATCH_VERIFY_BATCHES_TOTAL, &[("mode", "batch")]),
+        1
+    );
+    assert_eq!(
+        m.counter(names::ZK_BATCH_VERIFY_TOTAL, &[("mode", "batch")]),
+        4
+    );
+}
+
+#[test]
+fn a_double_spend_inside_one_block_is_rejected() {
+    let f = fixture();
+    let (receipts, after, m) = run(vm(), &[private(&f.txs[0]), private(&f.conflict)]);
+    assert!(receipts[0].is_success());
+    assert_eq!(
+        receipts[1].error,
+        Some(TxError::KeyImageSpent {
+            input: 0,
+            in_block: true
+        })
+    );
+    assert_eq!(receipts[1].path, Some(Path::Privacy));
+    assert_applied(&f.genesis, &after, &[&f.txs[0]]);
+    assert_eq!(
+        m.counter(names::RUNTIME_TX_FAILED_TOTAL, &[(PATH, "privacy")]),
+        1
+    );
+
+    // Block order decides which spend wins.
+    let (receipts, after, _) = run(vm(), &[private(&f.conflict), private(&f.txs[0])]);
+    assert!(receipts[0].is_success());
+    assert_eq!(error_kind(&receipts[1]), Some(ErrorKind::KeyImageSpent));
+    assert_applied(&f.genesis, &after, &[&f.conflict]);
+}
+
+#[test]
+fn a_rejected_spend_does_not_block_a_later_valid_one() {
+    // The first spend of the note fails (its fee was changed), so it spends nothing; the
+    // second spend of the same note in the same block is accepted.
+    let f = fixture();
+    let mut bad = f.txs[0].clone();
+    bad.body.fee += 1;
+    let (receipts, after, _) = run(vm(), &[private(&bad), private(&f.conflict)]);
+    assert_eq!(error_kind(&receipts[0]), Some(ErrorKind::InvalidProof));
+    assert!(receipts[1].is_success());
+    assert_applied(&f.genesis, &after, &[&f.conflict]);
+}
+
+#[test]
+fn a_double_spend_across_blocks_is_rejected() {
+    let f = fixture();
+    let mut vm = vm();
+    let first = vm.execute_block(&[private(&f.txs[0])]);
+    assert!(first[0].is_success());
+    let after_first = vm.state().clone();
+    // The same transaction replayed, and another spend of the same note.
+    let second = vm.execute_block(&[private(&f.txs[0]), private(&f.conflict)]);
+    let spent = TxError::KeyImageSpent {
+        input: 0,
+        in_block: false,
+    };
+    assert_eq!(second[0].error.as_ref(), Some(&spent));
+    assert_eq!(second[1].error.as_ref(), Some(&spent));
+    assert!(vm.state() == &after_first);
+}
+
+/// A 2x1-r4 verifier (only its key is needed: these transactions never reach a pairing).
+fn two_input_verifier() -> &'static BatchVerifier {
+    static V: OnceLock<BatchVerifier> = OnceLock::new();
+    V.get_or_init(|| {
+        let shape: Shape = "2x1-r4".parse().unwrap();
+        let keys = RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, 12).unwrap();
+        BatchVerifier::for_shape(keys.verifying_key().clone(), shape).unwrap()
+    })
+}
+
+#[test]
+fn a_double_spend_inside_one_transaction_is_rejected() {
+    let f = fixture();
+    let shape: Shape = "2x1-r4".parse().unwrap();
+    let vm = vm()
+        .with_privacy_verifier(shape, two_input_verifier().clone())
+        .unwrap();
+    let ki = f.txs[0].key_images[0];
+    let tx = PrivateTx {
+        body: TxBody {
+            shape,
+            ring_members: vec![vec![0, 1, 2, 12], vec![12, 3, 4, 5]],
+            outputs: f.txs[0].body.outputs.clone(),
+            fee: 0,
+        },
+        key_images: vec![ki, ki],
+        proof: f.txs[0].proof,
+    };
+    let (receipts, after, _) = run(vm, &[private(&tx)]);
+    assert_eq!(
+        receipts[0].error,
+        Some(TxError::DuplicateKeyImage {
+            first: 0,
+            second: 1
+        })
+    );
+    assert!(after == f.genesis);
+}
+
+#[test]
+fn a_ring_member_not_in_the_ledger_is_rejected() {
+    let f = fixture();
+    let len = f.genesis.notes().len();
+    for (at, index) in [(0, len), (3, len + 5), (2, u64::MAX)] {
+        let mut tx = f.txs[2].clone();
+        tx.body.ring_members[0][at] = index;
+        let (receipts, after, _) = run(vm(), &[private(&tx), private(&f.txs[3])]);
+        assert_eq!(
+            receipts[0].error,
+            Some(TxError::RingMemberNotInLedger { input: 0, index })
+        );
+        assert!(receipts[1].is_success());
+        assert_applied(&f.genesis, &after, &[&f.txs[3]]);
+    }
+}
+
+#[test]
+fn ring_roots_come_from_the_ledger_not_the_sender() {
+    // Other existing ledger entries, or the same ones in another order, give another
+    // ring root (and another binding): the proof no longer verifies.
+    let f = fixture();
+    let mut swapped = f.txs[1].clone();
+    swapped.body.ring_members[0].swap(0, 3);
+    let mut replaced = f.txs[1].clone();
+    replaced.body.ring_members[0][0] = 15;
+    let (receipts, after, _) = run(vm(), &[private(&swapped), private(&replaced)]);
+    for r in &receipts {
+        assert_eq!(
+            r.error,
+            Some(TxError::InvalidProof {
+                reason: VerifierError::EquationFailed
+            })
+        );
+    }
+    assert!(after == f.genesis);
+}
+
+#[test]
+fn a_tampered_proof_memo_or_fee_rejects_only_that_transaction() {
+    let f = fixture();
+    let mut other_proof = f.txs[1].clone();
+    other_proof.proof = f.txs[3].proof; // a valid proof, of another statement
+    let mut flipped = f.txs[1].clone();
+    flipped.proof[100] ^= 0x01; // garbage bytes: refused while decoding
+    let mut memo = f.txs[2].clone();
+    memo.body.outputs[0].memo[0] ^= 0x01;
+    let mut longer_memo = f.txs[2].clone();
+    longer_memo.body.outputs[0].memo.push(0);
+    let mut fee = f.txs[3].clone();
+    fee.body.fee += 1;
+    let mut output = f.txs[3].clone();
+    output.body.outputs[0].commitment = f.genesis.notes().get(0).copied().unwrap();
+
+    let block = [
+        private(&other_proof),
+        private(&f.txs[0]),
+        private(&flipped),
+        private(&memo),
+        private(&longer_memo),
+        private(&fee),
+        private(&output),
+    ];
+    let (receipts, after, m) = run(vm(), &block);
+    assert!(receipts[1].is_success(), "{:?}", receipts[1]);
+    for (i, r) in receipts.iter().enumerate().filter(|(i, _)| *i != 1) {
+        assert_eq!(error_kind(r), Some(ErrorKind::InvalidProof), "tx {i}");
+        assert_eq!(r.path, Some(Path::Privacy));
+    }
+    for i in [0, 3, 4, 5, 6] {
+        assert_eq!(
+            receipts[i].error,
+            Some(TxError::InvalidProof {
+                reason: VerifierError::EquationFailed
+            }),
+            "tx {i}"
+        );
+    }
+    assert_applied(&f.genesis, &after, &[&f.txs[0]]);
+    assert_eq!(m.counter(names::ROUTING_PRIVACY_TOTAL, &[]), 7);
+    assert_eq!(
+        m.counter(names::RUNTIME_TX_FAILED_TOTAL, &[(PATH, "privacy")]),
+        6
+    );
+
+    // The rejected transactions spent nothing: their untampered originals still go through.
+    let mut vm = SuperVM::new(after)
+        .with_privacy_verifier(small(), f.verifier.clone())
+        .unwrap();
+    let receipts = vm.execute_block(&[private(&f.txs[1]), private(&f.txs[2]), private(&f.txs[3])]);
+    assert!(receipts.iter().all(Receipt::is_success), "{receipts:?}");
+}
+
+#[test]
+fn a_shape_without_a_key_is_a_typed_error() {
+    let f = fixture();
+    // No verifier at all.
+    let (receipts, after, _) = run(SuperVM::new(f.genesis.clone()), &[private(&f.txs[0])]);
+    assert_eq!(
+        receipts[0].error,
+        Some(TxError::NoVerifyingKey { shape: small() })
+    );
+    assert_eq!(receipts[0].path, Some(Path::Privacy));
+    assert!(after == f.genesis);
+
+    // A valid but unconfigured shape, and an invalid one (printing it must not overflow).
+    let other: Shape = "1x2-r4".parse().unwrap();
+    let invalid = Shape {
+        inputs: 1,
+        outputs: 1,
+        ring_depth: 40,
+    };
+    let mut a = f.txs[0].clone();
+    a.body.shape = other;
+    let mut b = f.txs[0].clone();
+    b.body.shape = invalid;
+    let (receipts, _, _) = run(vm(), &[private(&a), private(&b)]);
+    assert_eq!(
+        receipts[0].error,
+        Some(TxError::NoVerifyingKey { shape: other })
+    );
+    assert_eq!(
+        receipts[1].error,
+        Some(TxError::NoVerifyingKey { shape: invalid })
+    );
+    assert!(!receipts[1].error.as_ref().unwrap().to_string().is_empty());
+}
+
+#[test]
+fn verifier_configuration_is_checked() {
+    let f = fixture();
+    let err = SuperVM::new(State::new())
+        .with_privacy_verifier(Shape::default(), f.verifier.clone())
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        ConfigError::VerifierShapeMismatch {
+            expected: 8,
+            key: 5,
+            ..
+        }
+    ));
+    let err = SuperVM::new(State::new())
+        .with_privacy_verifier(
+            Shape {
+                inputs: 0,
+                outputs: 1,
+                ring_depth: 1,
+            },
+            f.verifier.clone(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, ConfigError::InvalidShape { .. }));
+    let vm = vm();
+    assert_eq!(vm.privacy_shapes().collect::<Vec<_>>(), vec![small()]);
+    assert!(vm.privacy_verifier(&small()).is_some());
+}
+
+#[test]
+fn counts_that_do_not_match_the_shape_are_typed_errors() {
+    let f = fixture();
+    let base = &f.txs[0];
+    let mut rings = base.clone();
+    rings.body.ring_members.push(vec![0, 1, 2, 3]);
+    let mut no_rings = base.clone();
+    no_rings.body.ring_members.clear();
+    let mut ring_size = base.clone();
+    ring_size.body.ring_members[0].pop();
+    let mut ring_16 = base.clone();
+    ring_16.body.ring_members[0] = (0..16).collect();
+    let mut kis = base.clone();
+    kis.key_images.clear();
+    let mut outputs = base.clone();
+    outputs.body.outputs.push(outputs.body.outputs[0].clone());
+    let mut memo = base.clone();
+    memo.body.outputs[0].memo = vec![7; MAX_MEMO_BYTES + 1];
+    let mut memo_ok = base.clone();
+    memo_ok.body.outputs[0].memo = vec![7; MAX_MEMO_BYTES];
+
+    let block: Vec<Transaction> = [
+        &rings, &no_rings, &ring_size, &ring_16, &kis, &outputs, &memo, &memo_ok,
+    ]
+    .into_iter()
+    .map(private)
+    .collect();
+    let (receipts, after, _) = run(vm(), &block);
+    let errors: Vec<Option<TxError>> = receipts.into_iter().map(|r| r.error).collect();
+    assert_eq!(
+        errors,
+        vec![
+            Some(TxError::RingCountMismatch {
+                expected: 1,
+                got: 2
+            }),
+            Some(TxError::RingCountMismatch {
+                expected: 1,
+                got: 0
+            }),
+            Some(TxError::RingSizeMismatch {
+                input: 0,
+                expected: 4,
+                got: 3
+            }),
+            Some(TxError::RingSizeMismatch {
+                input: 0,
+                expected: 4,
+                got: 16
+            }),
+            Some(TxError::KeyImageCountMismatch {
+                expected: 1,
+                got: 0
+            }),
+            Some(TxError::OutputCountMismatch {
+                expected: 1,
+                got: 2
+            }),
+            Some(TxError::MemoTooLong {
+                output: 0,
+                len: MAX_MEMO_BYTES + 1,
+                max: MAX_MEMO_BYTES
+            }),
+            // Within the limit: it reaches the verifier (and fails there: the memo is bound).
+            Some(TxError::InvalidProof {
+                reason: VerifierError::EquationFailed
+            }),
+        ]
+    );
+    assert!(after == f.genesis);
+}
+
+#[test]
+fn failed_private_transactions_leave_the_state_unchanged() {
+    let f = fixture();
+    // Spend owned[0] first, so the ledger holds its key image.
+    let mut vm = vm();
+    assert!(vm.execute_block(&[private(&f.txs[0])])[0].is_success());
+    let before = vm.state().clone();
+
+    let mut bad_proof = f.txs[1].clone();
+    bad_proof.proof = [0u8; PRIVATE_PROOF_LEN];
+    let mut bad_ref = f.txs[2].clone();
+    bad_ref.body.ring_members[0][1] = 999;
+    let mut bad_shape = f.txs[3].clone();
+    bad_shape.body.shape = "2x2-r16".parse().unwrap();
+    let block = [
+        private(&f.conflict), // key image spent in an earlier block
+        private(&bad_proof),
+        private(&bad_ref),
+        private(&bad_shape),
+        tx(ALICE, &[A1], vec![transfer(A1, A2, 1_000_000)]), // a failing public one
+    ];
+    let receipts = vm.execute_block(&block);
+    assert!(receipts.iter().all(|r| !r.is_success()), "{receipts:?}");
+    assert!(vm.state() == &before);
+    assert_eq!(
+        receipts[0].error,
+        Some(TxError::KeyImageSpent {
+            input: 0,
+            in_block: false
+        })
+    );
+    assert_eq!(error_kind(&receipts[1]), Some(ErrorKind::InvalidProof));
+}
+
+/// Public transactions (Fast, Consensus, fallback, rejected) mixed with private ones
+/// (valid, invalid, double spends, unknown ring member).
+fn mixed_block() -> Vec<Transaction> {
+    let f = fixture();
+    let heavy = tx(
+        ALICE,
+        &[A2],
+        vec![
+            write(A2, b"heavy"),
+            supervm_runtime::Instruction::Burn {
+                units: supervm_runtime::ExecLimits::FAST_DEFAULT.gas,
+            },
+        ],
+    );
+    let mut tampered = f.txs[1].clone();
+    tampered.body.outputs[0].memo = b"changed".to_vec();
+    let mut unknown_ref = f.txs[3].clone();
+    unknown_ref.body.ring_members[0][0] = 77;
+    vec![
+        private(&f.txs[0]),
+        tx(ALICE, &[A1, A2], vec![transfer(A1, A2, 5)]),
+        private(&tampered),
+        tx(BOB, &[POOL, B1], vec![transfer(POOL, B1, 7)]),
+        heavy,
+        private(&f.conflict),
+        private(&f.txs[2]),
+        tx(BOB, &[MISSING], vec![]),
+        private(&unknown_ref),
+        tx(BOB, &[B1, CONFIG], vec![write(B1, b"b")]),
+        private(&f.txs[1]),
+    ]
+}
+
+#[test]
+fn a_mixed_block_gives_the_same_results_for_any_thread_count() {
+    let f = fixture();
+    let block = mixed_block();
+    let make = || {
+        SuperVM::new(f.genesis.clone())
+            .with_fallback(FallbackPolicy::enabled_default())
+            .with_privacy_verifier(small(), f.verifier.clone())
+            .unwrap()
+    };
+    let (base_receipts, base_state, m) = run(make().with_threads(1).unwrap(), &block);
+
+    let expect: Vec<(Option<Path>, bool)> = vec![
+        (Some(Path::Privacy), true),
+        (Some(Path::Fast), true),
+        (Some(Path::Privacy), false),
+        (Some(Path::Consensus), true),
+        (Some(Path::Consensus), true), // fallback
+        (Some(Path::Privacy), false),  // double spend of txs[0]
+        (Some(Path::Privacy), true),
+        (None, false),
+        (Some(Path::Privacy), false),
+        (Some(Path::Fast), true),
+        (Some(Path::Privacy), true),
+    ];
+    let got: Vec<(Option<Path>, bool)> = base_receipts
+        .iter()
+        .map(|r| (r.path, r.is_success()))
+        .collect();
+    assert_eq!(got, expect, "{base_receipts:?}");
+    assert_applied(&f.genesis, &base_state, &[&f.txs[0], &f.txs[2], &f.txs[1]]);
+
+    // The counting rule, with private transactions.
+    assert_eq!(m.counter(names::ROUTING_PRIVACY_TOTAL, &[]), 6);
+    assert_eq!(
+        m.counter(names::RUNTIME_TX_FAILED_TOTAL, &[(PATH, "privacy")]),
+        3
+    );
+    let n = block.len() as u64;
+    assert_eq!(
+        m.counter(names::ROUTING_FAST_TOTAL, &[]) + m.counter(names::ROUTING_CONSENSUS_TOTAL, &[])
+            - m.counter(names::FAST_FALLBACK_TOTAL, &[])
+            + m.counter(names::ROUTING_PRIVACY_TOTAL, &[])
+            + m.counter(names::RUNTIME_TX_FAILED_TOTAL, &[(PATH, "rejected")]),
+        n
+    );
+    for e in &m.entries {
+        assert!(
+            supervm_telemetry::find(&e.name).is_some(),
+            "{} is not in the catalog",
+            e.name
+        );
+    }
+
+    let all = std::thread::available_parallelism().map_or(2, |n| n.get());
+    for threads in [all, 3] {
+        let (receipts, state, _) = run(make().with_threads(threads).unwrap(), &block);
+        assert!(
+            receipts == base_receipts,
+            "receipts differ with {threads} threads"
+        );
+        assert!(state == base_state, "state differs with {threads} threads");
+    }
+    let (receipts, state, _) = run(make(), &block);
+    assert!(
+        receipts == base_receipts,
+        "receipts differ on the global pool"
+    );
+    assert!(state == base_state, "state differs on the global pool");
+}
+
+#[test]
+fn the_privacy_phase_is_independent_of_the_public_ones() {
+    // Running the public transactions and the private ones as two separate blocks, in
+    // either order, gives the same state as the mixed block.
+    let f = fixture();
+    let block = mixed_block();
+    let (public, private): (Vec<Transaction>, Vec<Transaction>) = block
+        .iter()
+        .cloned()
+        .partition(|t| matches!(t, Transaction::Public(_)));
+    let make = || {
+        SuperVM::new(f.genesis.clone())
+            .with_fallback(FallbackPolicy::enabled_default())
+            .with_privacy_verifier(small(), f.verifier.clone())
+            .unwrap()
+    };
+    let (_, mixed, _) = run(make(), &block);
+    for order in [[&public, &private], [&private, &public]] {
+        let mut vm = make();
+        vm.execute_block(order[0]);
+        vm.execute_block(order[1]);
+        assert!(vm.into_state() == mixed);
+    }
+}
