@@ -3,6 +3,8 @@
 //! table, and writes `target/bench/summary.json`.
 
 mod prove;
+mod runtime;
+mod verify;
 
 use crate::XtaskError;
 use serde_json::{json, Value};
@@ -41,8 +43,9 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     write_summary(&dir, &summary)
 }
 
-#[allow(unused_variables, clippy::unnecessary_wraps)]
 fn extend_with_other_sections(summary: &mut Value, quick: bool) -> Result<(), XtaskError> {
+    summary["verify"] = verify::run(quick).map_err(XtaskError::Bench)?;
+    summary["runtime"] = runtime::run(quick).map_err(XtaskError::Bench)?;
     Ok(())
 }
 

@@ -164,15 +164,22 @@ pub fn run(quick: bool) -> Result<(Value, Value), String> {
     // parts of a proof outside the floor (native check, witness synthesis).
     let one_pool = pool(1)?;
     let sample = RingCtCircuit::new(witnesses[2].clone()).map_err(|e| e.to_string())?;
-    let full = keys.engine().assignment(sample.clone()).map_err(|e| e.to_string())?;
+    let full = keys
+        .engine()
+        .assignment(sample.clone())
+        .map_err(|e| e.to_string())?;
     let (check_ms, synth_ms, floors) = one_pool.install(|| -> Result<_, String> {
         let check_ms = median_ms(reps, || {
             witnesses[2].check().expect("valid witness");
         });
         let synth_ms = median_ms(reps, || {
-            keys.engine().assignment(sample.clone()).expect("valid witness");
+            keys.engine()
+                .assignment(sample.clone())
+                .expect("valid witness");
         });
-        let floors = (0..reps).map(|_| msm_and_fft(&keys, &full)).collect::<Result<Vec<_>, _>>()?;
+        let floors = (0..reps)
+            .map(|_| msm_and_fft(&keys, &full))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok((check_ms, synth_ms, floors))
     })?;
     let mut totals: Vec<f64> = floors.iter().map(FloorBreakdown::total).collect();
@@ -214,9 +221,18 @@ pub fn run(quick: bool) -> Result<(Value, Value), String> {
     );
     println!("  one proof on 1 thread, step by step (fastest floor run):");
     println!("    {:<42} {:>10.1} ms", "native witness check", check_ms);
-    println!("    {:<42} {:>10.1} ms", "witness synthesis (no matrices)", synth_ms);
-    println!("    {:<42} {:>10.1} ms", "witness map (FFTs)", floor.witness_map);
-    for (name, ms) in ["H (G1)", "L (G1)", "A (G1)", "B (G1)", "B (G2)"].iter().zip(floor.msm) {
+    println!(
+        "    {:<42} {:>10.1} ms",
+        "witness synthesis (no matrices)", synth_ms
+    );
+    println!(
+        "    {:<42} {:>10.1} ms",
+        "witness map (FFTs)", floor.witness_map
+    );
+    for (name, ms) in ["H (G1)", "L (G1)", "A (G1)", "B (G1)", "B (G2)"]
+        .iter()
+        .zip(floor.msm)
+    {
         println!("    {:<42} {:>10.1} ms", format!("MSM {name}"), ms);
     }
     println!("  {:<44} {:>10.2} /s", "prove_batch", batch_proofs_per_sec);

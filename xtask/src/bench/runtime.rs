@@ -1,0 +1,427 @@
+//! The runtime section of `cargo xtask bench`: block throughput per path on a mixed block
+//! (public Fast, public Consensus and private RingCT transactions, shape 2x2-r16), and the
+//! Privacy path's cost per transaction with batched versus individual verification,
+//! measured in the same run on the same transactions.
+//!
+//! How each number is measured (median of `reps` runs, each on a fresh runtime over the
+//! same genesis state; building the runtime is not timed):
+//! - `block_tx_per_sec`: the whole mixed block in one `execute_block` call;
+//! - `fast_tx_per_sec`, `consensus_tx_per_sec`: the block's Fast (resp. Consensus)
+//!   transactions alone, in block order, as one block. The phases of a block run one
+//!   after the other and touch disjoint state, so these are the phases' own rates;
+//! - `privacy_*_batched`: the block's private transactions alone, as one block (the
+//!   runtime verifies them with one randomized batch);
+//! - `privacy_*_individual`: the same transactions, one block each (each proof then gets
+//!   its own pairing check), on one runtime.
+//!
+//! Every private transaction is checked to be accepted in both modes, so both measure the
+//! same work. Keys come from a fixed public seed (INSECURE, for reproducible benchmarks
+//! only).
+
+use rand::seq::index::sample;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use ringct_circuit::{build_witness, KeyPair, Note, Ring, RingCtWitness, Shape, SpendInput};
+use ringct_prover::{ParallelProveConfig, RingCtKeys, RingCtParallelProver};
+use ringct_verifier::BatchVerifier;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use supervm_runtime::{
+    tx_binding, Address, Instruction, Object, ObjectId, ObjectRef, Owner, Path, PrivateTx, Program,
+    PublicTx, Receipt, State, SuperVM, Transaction, TxBody, TxOutput,
+};
+
+/// Seed of the insecure benchmark keys.
+const KEY_SEED: u64 = 2024;
+
+struct Sizes {
+    fast: usize,
+    consensus: usize,
+    private: usize,
+    decoys: usize,
+    reps: usize,
+}
+
+impl Sizes {
+    fn new(quick: bool) -> Self {
+        if quick {
+            Sizes {
+                fast: 2_000,
+                consensus: 400,
+                private: 16,
+                decoys: 256,
+                reps: 3,
+            }
+        } else {
+            Sizes {
+                fast: 10_000,
+                consensus: 2_000,
+                private: 64,
+                decoys: 4_096,
+                reps: 5,
+            }
+        }
+    }
+}
+
+const SENDERS: u64 = 64;
+const OWNED_PER_SENDER: u64 = 4;
+const SHARED: u64 = 8;
+
+fn owned(sender: u64, k: u64) -> ObjectId {
+    ObjectId::from_u64(1_000 * (sender + 1) + k)
+}
+
+fn shared(k: u64) -> ObjectId {
+    ObjectId::from_u64(100 + k)
+}
+
+/// Objects: every sender owns a few funded objects; a few shared pools.
+fn public_genesis(state: &mut State) {
+    for s in 0..SENDERS {
+        for k in 0..OWNED_PER_SENDER {
+            state.insert(Object::new(
+                owned(s, k),
+                Owner::Address(Address::from_u64(s)),
+                1_000_000_000,
+                vec![],
+            ));
+        }
+    }
+    for k in 0..SHARED {
+        state.insert(Object::new(shared(k), Owner::Shared, 1_000_000_000, vec![]));
+    }
+}
+
+fn public_tx(rng: &mut ChaCha20Rng, consensus: bool) -> Transaction {
+    let sender = rng.gen_range(0..SENDERS);
+    let a = owned(sender, rng.gen_range(0..OWNED_PER_SENDER));
+    let b = if consensus {
+        shared(rng.gen_range(0..SHARED))
+    } else {
+        let mut b = owned(sender, rng.gen_range(0..OWNED_PER_SENDER));
+        while b == a {
+            b = owned(sender, rng.gen_range(0..OWNED_PER_SENDER));
+        }
+        b
+    };
+    let (from, to) = if rng.gen_bool(0.5) { (a, b) } else { (b, a) };
+    Transaction::Public(PublicTx {
+        sender: Address::from_u64(sender),
+        objects: vec![ObjectRef::any(a), ObjectRef::any(b)],
+        program: Program::new(vec![
+            Instruction::Transfer {
+                from,
+                to,
+                amount: rng.gen_range(1..1_000),
+            },
+            Instruction::Write {
+                object: a,
+                data: vec![rng.gen(); 16],
+            },
+        ]),
+    })
+}
+
+/// Mints `decoys` random commitments and two notes per transaction into the ledger, and
+/// builds and proves `count` valid spends (2 inputs, 2 outputs, rings of 16).
+fn private_txs(
+    keys: &Arc<RingCtKeys>,
+    state: &mut State,
+    count: usize,
+    decoys: usize,
+    rng: &mut ChaCha20Rng,
+) -> Result<(Vec<PrivateTx>, Duration), String> {
+    let shape = keys.shape();
+    let ring_size = shape.ring_size() as usize;
+    for _ in 0..decoys {
+        let pk = KeyPair::random(rng).public_key;
+        let note = Note::new(rng.gen_range(1..1_000_000), pk, rng);
+        state.mint_note(note.commitment());
+    }
+    let mut bodies = Vec::with_capacity(count);
+    let mut witnesses: Vec<RingCtWitness> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let mut inputs = Vec::with_capacity(shape.inputs);
+        let mut ring_members = Vec::with_capacity(shape.inputs);
+        let mut total = 0u64;
+        for _ in 0..shape.inputs {
+            let kp = KeyPair::random(rng);
+            let note = Note::new(rng.gen_range(1_000..1_000_000), kp.public_key, rng);
+            total += note.value;
+            let index = state.mint_note(note.commitment());
+            let mut refs: Vec<u64> = sample(rng, decoys, ring_size - 1)
+                .into_iter()
+                .map(|i| i as u64)
+                .collect();
+            let position = rng.gen_range(0..ring_size);
+            refs.insert(position, index);
+            let members = refs
+                .iter()
+                .map(|&i| state.notes().get(i).copied().ok_or("ring member missing"))
+                .collect::<Result<Vec<_>, _>>()?;
+            inputs.push(SpendInput {
+                note,
+                spending_key: kp.spending_key,
+                ring: Ring::new(members).map_err(|e| e.to_string())?,
+                position,
+            });
+            ring_members.push(refs);
+        }
+        let fee = rng.gen_range(0..100);
+        let mut remaining = total - fee;
+        let mut outputs = Vec::with_capacity(shape.outputs);
+        for j in 0..shape.outputs {
+            let value = if j + 1 == shape.outputs {
+                remaining
+            } else {
+                rng.gen_range(0..=remaining)
+            };
+            remaining -= value;
+            outputs.push(Note::new(value, KeyPair::random(rng).public_key, rng));
+        }
+        let body = TxBody {
+            shape,
+            ring_members,
+            outputs: outputs
+                .iter()
+                .map(|n| TxOutput {
+                    commitment: n.commitment(),
+                    memo: (0..64).map(|_| rng.gen()).collect(),
+                })
+                .collect(),
+            fee,
+        };
+        let (witness, _) = build_witness(shape, &inputs, &outputs, fee, tx_binding(&body))
+            .map_err(|e| e.to_string())?;
+        witnesses.push(witness);
+        bodies.push(body);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let prover = RingCtParallelProver::new(
+        Arc::clone(keys),
+        ParallelProveConfig {
+            threads,
+            shape,
+            ..ParallelProveConfig::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let outcome = prover.prove_batch(&witnesses);
+    let proving = start.elapsed();
+    let txs = outcome
+        .results
+        .into_iter()
+        .zip(bodies)
+        .map(|(r, body)| {
+            let proved = r.map_err(|e| e.to_string())?;
+            Ok(PrivateTx {
+                body,
+                key_images: proved.statement.key_images.clone(),
+                proof: proved.proof.to_bytes(),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok((txs, proving))
+}
+
+/// Median wall time of `reps` runs of `f` on a fresh runtime each (built by `make`, not
+/// timed). `check` sees the receipts of the first run.
+fn median_run(
+    reps: usize,
+    make: &dyn Fn() -> SuperVM,
+    f: &dyn Fn(&mut SuperVM) -> Vec<Receipt>,
+    check: &dyn Fn(&[Receipt]) -> Result<(), String>,
+) -> Result<Duration, String> {
+    let mut samples = Vec::with_capacity(reps.max(1));
+    for rep in 0..reps.max(1) {
+        let mut vm = make();
+        let start = Instant::now();
+        let receipts = f(&mut vm);
+        samples.push(start.elapsed());
+        if rep == 0 {
+            check(&receipts)?;
+        }
+    }
+    samples.sort();
+    Ok(samples[samples.len() / 2])
+}
+
+fn per_sec(n: usize, d: Duration) -> f64 {
+    let s = d.as_secs_f64();
+    if s > 0.0 {
+        n as f64 / s
+    } else {
+        0.0
+    }
+}
+
+fn all_accepted(receipts: &[Receipt]) -> Result<(), String> {
+    match receipts.iter().find(|r| !r.is_success()) {
+        Some(r) => Err(format!("a benchmark transaction failed: {r:?}")),
+        None => Ok(()),
+    }
+}
+
+/// Runs the runtime benchmark. Returns the JSON summary section.
+pub fn run(quick: bool) -> Result<Value, String> {
+    let sizes = Sizes::new(quick);
+    let shape = Shape::default();
+    println!("\n== runtime: mixed block, shape {shape} ==");
+
+    let start = Instant::now();
+    let keys = Arc::new(
+        RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, KEY_SEED)
+            .map_err(|e| e.to_string())?,
+    );
+    let verifier =
+        BatchVerifier::for_shape(keys.verifying_key().clone(), shape).map_err(|e| e.to_string())?;
+    println!(
+        "setup {shape}: {:.1} s (insecure fixed-seed keys, benchmark only)",
+        start.elapsed().as_secs_f64()
+    );
+
+    let mut rng = ChaCha20Rng::seed_from_u64(0x00b1_0c4e);
+    let mut genesis = State::new();
+    public_genesis(&mut genesis);
+    let (private, proving) =
+        private_txs(&keys, &mut genesis, sizes.private, sizes.decoys, &mut rng)?;
+    println!(
+        "proved {} private transactions in {:.1} s",
+        private.len(),
+        proving.as_secs_f64()
+    );
+
+    // The mixed block: public transactions in random order, the private ones spread
+    // evenly through it.
+    let mut kinds: Vec<bool> = (0..sizes.fast)
+        .map(|_| false)
+        .chain((0..sizes.consensus).map(|_| true))
+        .collect();
+    kinds.shuffle(&mut rng);
+    let public: Vec<Transaction> = kinds.into_iter().map(|c| public_tx(&mut rng, c)).collect();
+    let mut block: Vec<Transaction> = Vec::with_capacity(public.len() + private.len());
+    let every = (public.len() / private.len().max(1)).max(1);
+    let mut private_iter = private.iter();
+    for (i, tx) in public.into_iter().enumerate() {
+        if i % every == 0 {
+            if let Some(p) = private_iter.next() {
+                block.push(p.clone().into());
+            }
+        }
+        block.push(tx);
+    }
+    block.extend(private_iter.map(|p| Transaction::from(p.clone())));
+
+    // Checked once here, so building a runtime below cannot fail.
+    SuperVM::new(State::new())
+        .with_privacy_verifier(shape, verifier.clone())
+        .map_err(|e| e.to_string())?;
+    let make = || {
+        SuperVM::new(genesis.clone())
+            .with_privacy_verifier(shape, verifier.clone())
+            .expect("the key was made for this shape")
+    };
+    let routes: Vec<Option<Path>> = {
+        let mut vm = make();
+        vm.execute_block(&block).iter().map(|r| r.path).collect()
+    };
+    let only = |path: Path| -> Vec<Transaction> {
+        block
+            .iter()
+            .zip(&routes)
+            .filter(|(_, p)| **p == Some(path))
+            .map(|(t, _)| t.clone())
+            .collect()
+    };
+    let (fast, consensus, privacy) = (only(Path::Fast), only(Path::Consensus), only(Path::Privacy));
+    if privacy.len() != private.len() {
+        return Err("a private transaction was not routed to the Privacy path".into());
+    }
+    let any = |_: &[Receipt]| Ok(());
+
+    let mixed = median_run(sizes.reps, &make, &|vm| vm.execute_block(&block), &|r| {
+        let failed_private = r
+            .iter()
+            .filter(|r| r.path == Some(Path::Privacy) && !r.is_success())
+            .count();
+        if failed_private > 0 {
+            return Err(format!("{failed_private} private transactions failed"));
+        }
+        Ok(())
+    })?;
+    let fast_t = median_run(sizes.reps, &make, &|vm| vm.execute_block(&fast), &any)?;
+    let consensus_t = median_run(sizes.reps, &make, &|vm| vm.execute_block(&consensus), &any)?;
+    let batched = median_run(
+        sizes.reps,
+        &make,
+        &|vm| vm.execute_block(&privacy),
+        &all_accepted,
+    )?;
+    let individual = median_run(
+        sizes.reps,
+        &make,
+        &|vm| {
+            privacy
+                .iter()
+                .flat_map(|t| vm.execute_block(std::slice::from_ref(t)))
+                .collect()
+        },
+        &all_accepted,
+    )?;
+
+    let n_priv = privacy.len();
+    let us_per = |d: Duration| d.as_secs_f64() * 1e6 / n_priv.max(1) as f64;
+    let threads = rayon::current_num_threads();
+    println!(
+        "block: {} transactions ({} fast, {} consensus, {} private), {} threads, median of {}",
+        block.len(),
+        fast.len(),
+        consensus.len(),
+        n_priv,
+        threads,
+        sizes.reps
+    );
+    println!("{:<28} {:>8} {:>12} {:>14}", "run", "txs", "ms", "tx/s");
+    let row = |name: &str, n: usize, d: Duration| {
+        println!(
+            "{:<28} {:>8} {:>12.2} {:>14.0}",
+            name,
+            n,
+            d.as_secs_f64() * 1e3,
+            per_sec(n, d)
+        );
+    };
+    row("mixed block", block.len(), mixed);
+    row("fast only", fast.len(), fast_t);
+    row("consensus only", consensus.len(), consensus_t);
+    row("privacy, one batch", n_priv, batched);
+    row("privacy, one block per tx", n_priv, individual);
+    println!(
+        "privacy cost per transaction: {:.0} us batched, {:.0} us individual ({:.2}x)",
+        us_per(batched),
+        us_per(individual),
+        us_per(individual) / us_per(batched).max(f64::MIN_POSITIVE)
+    );
+
+    Ok(json!({
+        "shape": shape.to_string(),
+        "threads": threads,
+        "reps": sizes.reps,
+        "block_size": block.len(),
+        "fast_txs": fast.len(),
+        "consensus_txs": consensus.len(),
+        "private_txs": n_priv,
+        "proving_seconds": proving.as_secs_f64(),
+        "block_tx_per_sec": per_sec(block.len(), mixed),
+        "fast_tx_per_sec": per_sec(fast.len(), fast_t),
+        "consensus_tx_per_sec": per_sec(consensus.len(), consensus_t),
+        "privacy_tx_per_sec_batched": per_sec(n_priv, batched),
+        "privacy_tx_per_sec_individual": per_sec(n_priv, individual),
+        "privacy_us_per_tx_batched": us_per(batched),
+        "privacy_us_per_tx_individual": us_per(individual),
+    }))
+}

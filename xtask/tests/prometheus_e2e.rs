@@ -1,0 +1,553 @@
+//! End to end: the RingCT HTTP bench, scraped by a real Prometheus, answers
+//! every Grafana panel query with data, and every alert rule evaluates.
+//!
+//! 1. builds `zk_parallel_http_bench` (`cargo build -p ringct-prover
+//!    --example zk_parallel_http_bench`, into this test's own target dir) and
+//!    starts it on a free loopback port: shape 1x1-r4, batches of 4, a quarter
+//!    of the witnesses deliberately invalid, insecure fixed-seed dev keys;
+//! 2. starts `prometheus` on another free loopback port with a temporary
+//!    config (scrape every 1 s, the job name of
+//!    `deploy/prometheus/prometheus-ringct.yml`, the alert rules of
+//!    `deploy/prometheus/prometheus-zk-alerts.yml`, evaluated every 1 s) and a
+//!    temporary TSDB;
+//! 3. once about 20 s of samples exist, runs every panel query printed by
+//!    `xtask dashboards --list-queries` (`$instance` -> `.*`) through
+//!    `/api/v1/query` and requires status `success` and a non-empty result,
+//!    and runs every alert expression, requiring status `success` (an alert
+//!    may rightly return nothing) and healthy rules in `/api/v1/rules`.
+//!
+//! Needs `prometheus` on PATH (`deploy/install-prometheus.sh`). Without it the
+//! test is skipped with a notice, except under CI (`CI` set), where it fails:
+//! `.ci/run` must install it. Both processes are killed and the temporary
+//! directory removed on every path, by a drop guard.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+/// The scrape job, as in deploy/prometheus/prometheus-ringct.yml.
+const JOB: &str = "ringct-parallel-prover";
+const BENCH: &str = "zk_parallel_http_bench";
+
+fn project_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The target directory this test was built into and the name of its
+/// profile directory: the executable lives in `<target>/<profile>/deps/`.
+/// Falls back to `CARGO_TARGET_DIR` (else `<root>/target`) and `debug`.
+fn target_dir(root: &Path) -> (PathBuf, String) {
+    let from_exe = std::env::current_exe().ok().and_then(|exe| {
+        let deps = exe.parent()?;
+        if deps.file_name()? != "deps" {
+            return None;
+        }
+        let profile = deps.parent()?;
+        Some((
+            profile.parent()?.to_path_buf(),
+            profile.file_name()?.to_string_lossy().into_owned(),
+        ))
+    });
+    from_exe.unwrap_or_else(|| {
+        let dir = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|dir| {
+                if dir.is_absolute() {
+                    dir
+                } else {
+                    root.join(dir)
+                }
+            })
+            .unwrap_or_else(|| root.join("target"));
+        (dir, "debug".to_string())
+    })
+}
+
+/// The cargo flags that build into the profile directory `dir`.
+fn profile_args(dir: &str) -> Vec<String> {
+    match dir {
+        "debug" => vec![],
+        "release" => vec!["--release".into()],
+        other => vec!["--profile".into(), other.into()],
+    }
+}
+
+fn free_loopback_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("cannot bind a loopback port")
+        .port()
+}
+
+/// Kills the processes and removes the temporary directory on every path;
+/// on a panic, first shows the tail of each process's log.
+struct Guard {
+    children: Vec<(&'static str, Child, PathBuf)>,
+    dir: PathBuf,
+}
+
+impl Guard {
+    fn spawn(&mut self, name: &'static str, mut command: Command) -> usize {
+        let log = self.dir.join(format!("{name}.log"));
+        let out = std::fs::File::create(&log).expect("cannot create a log file");
+        let err = out.try_clone().expect("cannot clone a log file handle");
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        self.children.push((name, child, log));
+        self.children.len() - 1
+    }
+
+    /// Panics (with its log) if child `i` has exited.
+    fn assert_running(&mut self, i: usize) {
+        let (name, child, log) = &mut self.children[i];
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "{name} exited early with {status}; its output:\n{}",
+                tail(log, 60)
+            );
+        }
+    }
+
+    fn log_tail(&self, i: usize, lines: usize) -> String {
+        tail(&self.children[i].2, lines)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        for (name, child, log) in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+            if std::thread::panicking() {
+                eprintln!("---- last lines of {name}'s output ----\n{}", tail(log, 40));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// A minimal HTTP/1.0 GET (no keep-alive, so no chunked bodies): status and body.
+fn http_get(addr: SocketAddr, path_and_query: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET {path_and_query} HTTP/1.0\r\nHost: {addr}\r\nAccept: */*\r\n\r\n"
+    )?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("malformed response: {head:?}")))?;
+    Ok((status, body.to_string()))
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Polls `check` every 500 ms until it returns `Some`, or panics with `what`
+/// after `timeout` (after checking `alive` each time).
+fn wait_for<T>(
+    what: &str,
+    timeout: Duration,
+    mut alive: impl FnMut(),
+    mut check: impl FnMut() -> Option<T>,
+) -> T {
+    let start = Instant::now();
+    loop {
+        alive();
+        if let Some(v) = check() {
+            return v;
+        }
+        if start.elapsed() > timeout {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// `/api/v1/query` at the current time: the parsed response, or why not.
+fn prom_query(prom: SocketAddr, expr: &str) -> Result<Value, String> {
+    let (status, body) = http_get(prom, &format!("/api/v1/query?query={}", url_encode(expr)))
+        .map_err(|e| format!("request failed: {e}"))?;
+    let json: Value = serde_json::from_str(&body)
+        .map_err(|e| format!("HTTP {status}, not JSON ({e}): {body}"))?;
+    if json["status"] != "success" {
+        return Err(format!("HTTP {status}, status {}: {body}", json["status"]));
+    }
+    Ok(json)
+}
+
+/// Number of series (or 1 for a scalar/string) in a successful query response.
+fn result_len(json: &Value) -> usize {
+    match json["data"]["resultType"].as_str() {
+        Some("vector" | "matrix") => json["data"]["result"].as_array().map_or(0, Vec::len),
+        Some(_) => 1,
+        None => 0,
+    }
+}
+
+/// The first sample value of a vector response.
+fn first_value(json: &Value) -> Option<f64> {
+    json["data"]["result"].get(0)?["value"]
+        .get(1)?
+        .as_str()?
+        .parse()
+        .ok()
+}
+
+/// `(alert name, expr)` for every alerting rule of a rules file, by a small
+/// line-based reading of the YAML: `- alert: NAME`, then `expr:` either
+/// inline or as a block scalar (`|`, `>`) of the more-indented lines below.
+fn alert_rules(yaml: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut rules = Vec::new();
+    let mut name: Option<String> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("- alert:") {
+            name = Some(rest.trim().trim_matches(['"', '\'']).to_string());
+        } else if let Some(rest) = trimmed.strip_prefix("expr:") {
+            let rest = rest.trim();
+            let expr = if rest.starts_with('|') || rest.starts_with('>') {
+                let base = indent(line);
+                let mut body = Vec::new();
+                while i + 1 < lines.len()
+                    && (lines[i + 1].trim().is_empty() || indent(lines[i + 1]) > base)
+                {
+                    i += 1;
+                    body.push(lines[i].trim());
+                }
+                body.join("\n").trim().to_string()
+            } else {
+                rest.trim_matches(['"', '\'']).to_string()
+            };
+            if let Some(name) = name.take() {
+                rules.push((name, expr));
+            }
+        }
+        i += 1;
+    }
+    rules
+}
+
+#[test]
+fn alert_rule_extraction_reads_block_and_inline_exprs() {
+    let yaml = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: |\n          up\n            == 0\n\n        for: 5m\n      - record: r\n        expr: up\n      - alert: B\n        expr: 'sum(up) > 1'\n";
+    assert_eq!(
+        alert_rules(yaml),
+        vec![
+            ("A".to_string(), "up\n== 0".to_string()),
+            ("B".to_string(), "sum(up) > 1".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn dashboards_and_alerts_work_against_a_real_prometheus() {
+    let Some(prometheus) = on_path("prometheus") else {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "`prometheus` is not on PATH. .ci/run must install it before the tests \
+                 (bash deploy/install-prometheus.sh, which installs Debian's prometheus package)."
+            );
+        }
+        eprintln!(
+            "SKIPPED prometheus_e2e: `prometheus` is not on PATH \
+             (install it with deploy/install-prometheus.sh); under CI this test fails instead"
+        );
+        return;
+    };
+    let started = Instant::now();
+    let root = project_root();
+    let (target, profile) = target_dir(&root);
+    let rules_path = root
+        .join("deploy/prometheus/prometheus-zk-alerts.yml")
+        .canonicalize()
+        .expect("deploy/prometheus/prometheus-zk-alerts.yml is missing");
+
+    // 1. Build the bench into this test's target dir.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!(
+        "building {BENCH} into {}/{profile} (cargo build -p ringct-prover --example {BENCH})",
+        target.display()
+    );
+    let status = Command::new(&cargo)
+        .current_dir(&root)
+        .args(["build", "-p", "ringct-prover", "--example", BENCH])
+        .args(profile_args(&profile))
+        .arg("--target-dir")
+        .arg(&target)
+        .stdin(Stdio::null())
+        .status()
+        .expect("cannot run cargo");
+    assert!(status.success(), "building {BENCH} failed: {status}");
+    let bench_bin = target
+        .join(&profile)
+        .join("examples")
+        .join(format!("{BENCH}{}", std::env::consts::EXE_SUFFIX));
+    assert!(bench_bin.is_file(), "{} was not built", bench_bin.display());
+    let build_time = started.elapsed();
+
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!(
+        "supervm-prometheus-e2e-{}-{nanos}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(dir.join("tsdb")).expect("cannot create a temporary directory");
+    let mut guard = Guard {
+        children: Vec::new(),
+        dir: dir.clone(),
+    };
+
+    // 2. The bench, on a free loopback port.
+    let bench_addr = SocketAddr::from(([127, 0, 0, 1], free_loopback_port()));
+    let mut cmd = Command::new(&bench_bin);
+    cmd.current_dir(&dir)
+        .args(["--addr", &bench_addr.to_string()])
+        .args(["--max-seconds", "150", "--insecure-dev-keys"])
+        .env("RINGCT_SHAPE", "1x1-r4")
+        .env("RINGCT_PAR_BATCH", "4")
+        .env("RINGCT_PAR_THREADS", "2")
+        .env("RINGCT_PAR_INTERVAL_MS", "200")
+        .env("RINGCT_PAR_SETUP_BATCH", "1")
+        .env("RINGCT_BENCH_INVALID_RATE", "0.25")
+        .env_remove("RINGCT_KEYS_DIR")
+        .env_remove("RINGCT_BENCH_ADDR")
+        .env_remove("RINGCT_BENCH_MAX_BATCHES")
+        .env_remove("RINGCT_BENCH_MAX_SECONDS");
+    let bench = guard.spawn("bench", cmd);
+    wait_for(
+        "the bench's /healthz",
+        Duration::from_secs(60),
+        || guard.assert_running(bench),
+        || matches!(http_get(bench_addr, "/healthz"), Ok((200, _))).then_some(()),
+    );
+
+    // 3. Prometheus, on another free loopback port.
+    let prom_addr = SocketAddr::from(([127, 0, 0, 1], free_loopback_port()));
+    let yaml_quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let config = format!(
+        "# Written by xtask/tests/prometheus_e2e.rs\n\
+         global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
+         rule_files:\n  - {rules}\n\
+         scrape_configs:\n  - job_name: {JOB}\n    scrape_interval: 1s\n    metrics_path: /metrics\n    \
+         static_configs:\n      - targets: ['{bench_addr}']\n",
+        rules = yaml_quote(&rules_path.to_string_lossy()),
+    );
+    let config_path = dir.join("prometheus.yml");
+    std::fs::write(&config_path, config).expect("cannot write the Prometheus config");
+    let mut cmd = Command::new(&prometheus);
+    cmd.current_dir(&dir)
+        .arg(format!("--config.file={}", config_path.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("tsdb").display()
+        ))
+        .arg(format!("--web.listen-address={prom_addr}"));
+    let prom = guard.spawn("prometheus", cmd);
+    wait_for(
+        "Prometheus /-/ready",
+        Duration::from_secs(60),
+        || guard.assert_running(prom),
+        || matches!(http_get(prom_addr, "/-/ready"), Ok((200, _))).then_some(()),
+    );
+
+    // 4. Enough data for rate()/increase()/histogram_quantile() windows:
+    //    proofs scraped, a failure counted, and ~20 scrapes of history.
+    let series = format!("{{job=\"{JOB}\"}}");
+    wait_for(
+        "20 s of scraped samples with proofs and failures",
+        Duration::from_secs(100),
+        || {
+            guard.assert_running(bench);
+            guard.assert_running(prom);
+        },
+        || {
+            let proofs = prom_query(
+                prom_addr,
+                &format!("vm_privacy_zk_parallel_proof_total{series}"),
+            )
+            .ok()
+            .and_then(|j| first_value(&j))?;
+            let failed = prom_query(
+                prom_addr,
+                &format!("vm_privacy_zk_parallel_proof_failed_total{series}"),
+            )
+            .ok()
+            .and_then(|j| first_value(&j))?;
+            let history = prom_query(
+                prom_addr,
+                &format!("count_over_time(vm_privacy_zk_parallel_batches_total{series}[5m])"),
+            )
+            .ok()
+            .and_then(|j| first_value(&j))?;
+            (proofs > 0.0 && failed > 0.0 && history >= 20.0).then_some(())
+        },
+    );
+
+    // 5. Every dashboard panel query: success and data.
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(&root)
+        .args(["dashboards", "--list-queries"])
+        .output()
+        .expect("cannot run xtask");
+    assert!(
+        output.status.success(),
+        "xtask dashboards --list-queries failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let queries: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.replace("$instance", ".*"))
+        .collect();
+    assert!(!queries.is_empty(), "xtask listed no panel queries");
+    let mut problems = Vec::new();
+    for expr in &queries {
+        // A series that appeared a moment ago may need another scrape or two.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let verdict = loop {
+            match prom_query(prom_addr, expr) {
+                Ok(json) if result_len(&json) > 0 => break Ok(()),
+                Ok(json) if Instant::now() >= deadline => {
+                    break Err(format!("returned no data: {}", json["data"]))
+                }
+                Err(e) if Instant::now() >= deadline => break Err(e),
+                _ => std::thread::sleep(Duration::from_millis(500)),
+            }
+        };
+        if let Err(why) = verdict {
+            problems.push(format!("panel query `{expr}` {why}"));
+        }
+    }
+
+    // 6. Every alert expression evaluates, and Prometheus runs the rules healthily.
+    let rules_yaml = std::fs::read_to_string(&rules_path).expect("cannot read the alert rules");
+    let alerts = alert_rules(&rules_yaml);
+    let declared = rules_yaml
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- alert:"))
+        .count();
+    assert!(
+        !alerts.is_empty() && alerts.len() == declared,
+        "read {} alert expressions from {} but it declares {declared} alerts",
+        alerts.len(),
+        rules_path.display()
+    );
+    for (name, expr) in &alerts {
+        if let Err(why) = prom_query(prom_addr, expr) {
+            problems.push(format!("alert {name}: expression does not evaluate: {why}"));
+        }
+    }
+    let (_, body) = http_get(prom_addr, "/api/v1/rules").expect("GET /api/v1/rules");
+    let rules_json: Value = serde_json::from_str(&body).expect("/api/v1/rules is not JSON");
+    let loaded: Vec<&Value> = rules_json["data"]["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["rules"].as_array().into_iter().flatten())
+        .collect();
+    for (name, _) in &alerts {
+        match loaded.iter().find(|r| r["name"] == name.as_str()) {
+            None => problems.push(format!("alert {name} is not loaded by Prometheus")),
+            Some(rule) if rule["health"] == "err" => problems.push(format!(
+                "alert {name} fails to evaluate in Prometheus: {}",
+                rule["lastError"]
+            )),
+            Some(_) => {}
+        }
+    }
+
+    // 7. The bench's own view: invalid witnesses refused, no proof failed verification.
+    let verify_failed = prom_query(
+        prom_addr,
+        &format!("sum(vm_privacy_zk_batch_verify_failed_total{series})"),
+    )
+    .ok()
+    .and_then(|j| first_value(&j));
+    if verify_failed != Some(0.0) {
+        problems.push(format!(
+            "vm_privacy_zk_batch_verify_failed_total should be 0 (every produced proof verifies), got {verify_failed:?}"
+        ));
+    }
+    match http_get(bench_addr, "/summary") {
+        Ok((200, summary)) => {
+            for (line, want) in [("verification failures", "0"), ("unexpected outcomes", "0")] {
+                let value = summary
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix(line))
+                    .map(str::trim);
+                if value != Some(want) {
+                    problems.push(format!(
+                        "bench /summary `{line}` is {value:?}, expected {want}:\n{summary}"
+                    ));
+                }
+            }
+            if !summary.contains("key fingerprint") || !summary.contains("1x1-r4") {
+                problems.push(format!(
+                    "bench /summary lacks the shape or fingerprint:\n{summary}"
+                ));
+            }
+        }
+        other => problems.push(format!("bench /summary: {other:?}")),
+    }
+    guard.assert_running(bench);
+
+    eprintln!(
+        "prometheus_e2e: {} panel queries and {} alert rules checked; build {:.0} s, run {:.0} s",
+        queries.len(),
+        alerts.len(),
+        build_time.as_secs_f64(),
+        (started.elapsed() - build_time).as_secs_f64()
+    );
+    if !problems.is_empty() {
+        panic!(
+            "{} problem(s):\n- {}\n\nbench output (tail):\n{}",
+            problems.len(),
+            problems.join("\n- "),
+            guard.log_tail(bench, 15)
+        );
+    }
+}
