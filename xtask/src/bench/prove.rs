@@ -131,44 +131,52 @@ pub fn run(quick: bool) -> Result<(Value, Value), String> {
     let single_latency_ms = median_ms(reps, || {
         all.prove_one(&witnesses[0]).expect("valid witness");
     });
-    let single_thread_proof_ms = median_ms(reps, || {
-        one.prove_one(&witnesses[1]).expect("valid witness");
-    });
 
-    let mut batch_rates = Vec::new();
-    for _ in 0..if quick { 1 } else { 3 } {
+    // prove_batch and Groth16::prove in a loop (same key, same witnesses, same
+    // number of threads), alternated so that drift in the machine's speed
+    // affects both alike.
+    let naive_pool = pool(threads)?;
+    let pk = keys.proving_key().clone();
+    let mut naive_rng = ChaCha20Rng::seed_from_u64(9);
+    let (mut batch_rates, mut naive_rates) = (Vec::new(), Vec::new());
+    for _ in 0..if quick { 1 } else { 2 } {
         let out = all.prove_batch(&witnesses);
         if out.stats.failed != 0 {
             return Err("a valid witness failed to prove".into());
         }
         batch_rates.push(out.stats.proofs_per_sec);
+        let t = Instant::now();
+        naive_pool.install(|| -> Result<(), String> {
+            for w in &witnesses {
+                let circuit = RingCtCircuit::new(w.clone()).map_err(|e| e.to_string())?;
+                Groth16::<Bls12_381>::prove(&pk, circuit, &mut naive_rng)
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })?;
+        naive_rates.push(witnesses.len() as f64 / t.elapsed().as_secs_f64());
     }
-    batch_rates.sort_by(f64::total_cmp);
-    let batch_proofs_per_sec = batch_rates[batch_rates.len() / 2];
+    let batch_proofs_per_sec = median(&mut batch_rates);
+    let naive_proofs_per_sec = median(&mut naive_rates);
 
-    // Groth16::prove in a loop: same key, same witnesses, same threads.
-    let naive_pool = pool(threads)?;
-    let pk = keys.proving_key().clone();
-    let t = Instant::now();
-    naive_pool.install(|| -> Result<(), String> {
-        let mut r = ChaCha20Rng::seed_from_u64(9);
-        for w in &witnesses {
-            let circuit = RingCtCircuit::new(w.clone()).map_err(|e| e.to_string())?;
-            Groth16::<Bls12_381>::prove(&pk, circuit, &mut r).map_err(|e| e.to_string())?;
-        }
-        Ok(())
-    })?;
-    let naive_proofs_per_sec = witnesses.len() as f64 / t.elapsed().as_secs_f64();
-
-    // The floor: one proof's FFTs and MSMs alone, on one thread; and the
-    // parts of a proof outside the floor (native check, witness synthesis).
+    // One proof on a one-thread pool against the floor (its FFTs and MSMs
+    // alone, on one thread), alternated; then the parts of a proof outside
+    // the floor (native check, witness synthesis).
     let one_pool = pool(1)?;
     let sample = RingCtCircuit::new(witnesses[2].clone()).map_err(|e| e.to_string())?;
     let full = keys
         .engine()
         .assignment(sample.clone())
         .map_err(|e| e.to_string())?;
-    let (check_ms, synth_ms, floors) = one_pool.install(|| -> Result<_, String> {
+    let (mut single, mut floors) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        let t = Instant::now();
+        one.prove_one(&witnesses[2]).map_err(|e| e.to_string())?;
+        single.push(ms_since(t));
+        floors.push(one_pool.install(|| msm_and_fft(&keys, &full))?);
+    }
+    let single_thread_proof_ms = median(&mut single);
+    let (check_ms, synth_ms) = one_pool.install(|| {
         let check_ms = median_ms(reps, || {
             witnesses[2].check().expect("valid witness");
         });
@@ -177,14 +185,10 @@ pub fn run(quick: bool) -> Result<(Value, Value), String> {
                 .assignment(sample.clone())
                 .expect("valid witness");
         });
-        let floors = (0..reps)
-            .map(|_| msm_and_fft(&keys, &full))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((check_ms, synth_ms, floors))
-    })?;
+        (check_ms, synth_ms)
+    });
     let mut totals: Vec<f64> = floors.iter().map(FloorBreakdown::total).collect();
-    totals.sort_by(f64::total_cmp);
-    let msm_floor_ms = totals[totals.len() / 2];
+    let msm_floor_ms = median(&mut totals);
     let floor = floors
         .iter()
         .min_by(|a, b| a.total().total_cmp(&b.total()))
@@ -255,6 +259,11 @@ pub fn run(quick: bool) -> Result<(Value, Value), String> {
         batch_proofs_per_sec / naive_proofs_per_sec
     );
     Ok((circuit_json, prove))
+}
+
+fn median(samples: &mut [f64]) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
 }
 
 fn round(x: f64) -> f64 {
