@@ -147,4 +147,20 @@ pub enum VerifierError {
     /// A dedicated Rayon pool could not be built.
     #[error("cannot build a verification thread pool: {0}")]
     ThreadPool(String),
+    /// A verification queue was configured with `max_batch` zero.
+    #[error("the verification queue's max_batch must be at least 1")]
+    QueueZeroBatch,
+    /// The verification queue's worker thread could not be started.
+    #[error("cannot start the verification queue worker: {0}")]
+    QueueSpawn(String),
+    /// An item was submitted after the queue's shutdown began.
+    #[error("the verification queue is shut down")]
+    QueueShutDown,
+    /// The queue's worker ended without a verdict for this item (the verifier
+    /// panicked while verifying its batch). The item was not found valid.
+    #[error("the verification queue worker gave no verdict for this item")]
+    QueueNoVerdict,
+    /// The queue's worker thread panicked outside verification.
+    #[error("the verification queue worker panicked")]
+    QueueWorkerPanicked,
 }

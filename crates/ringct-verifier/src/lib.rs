@@ -61,7 +61,7 @@ pub use decode::{Encoding, PROOF_COMPRESSED_LEN, PROOF_UNCOMPRESSED_LEN, PUBLIC_
 pub use error::{Point, VerifierError};
 pub use fingerprint::{Fingerprint, FINGERPRINT_DOMAIN};
 pub use item::Item;
-pub use queue::{QueueConfig, QueueError, VerdictHandle, VerifyQueue};
+pub use queue::{QueueConfig, VerdictHandle, VerifyQueue};
 pub use stats::{Mode, Report, Stats, Verdict};
 pub use verifier::{BatchVerifier, DEFAULT_CHUNK_SIZE};
 

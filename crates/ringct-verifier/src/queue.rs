@@ -22,6 +22,7 @@
 //! the worker thread only coordinates. Proof bytes are never used to identify items:
 //! identity is the handle.
 
+use crate::error::VerifierError;
 use crate::item::Item;
 use crate::stats::Verdict;
 use crate::verifier::BatchVerifier;
@@ -54,29 +55,6 @@ impl Default for QueueConfig {
             max_latency: DEFAULT_MAX_LATENCY,
         }
     }
-}
-
-/// Why the queue refused a call or could not deliver a verdict. Each variant is one
-/// broken rule.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum QueueError {
-    /// `max_batch` is zero.
-    #[error("max_batch must be at least 1")]
-    ZeroBatch,
-    /// The worker thread could not be started.
-    #[error("cannot start the verification queue worker: {0}")]
-    Spawn(String),
-    /// The item was submitted after [`VerifyQueue::shutdown`] (or drop) began.
-    #[error("the verification queue is shut down")]
-    ShutDown,
-    /// The worker ended without a verdict for this item (the verifier panicked while
-    /// verifying its batch). The item was not found valid.
-    #[error("the verification queue worker gave no verdict for this item")]
-    NoVerdict,
-    /// The worker thread panicked outside verification; reported by
-    /// [`VerifyQueue::shutdown`].
-    #[error("the verification queue worker panicked")]
-    WorkerPanicked,
 }
 
 /// Why the worker flushed a batch.
@@ -122,26 +100,26 @@ pub struct VerdictHandle {
 
 impl VerdictHandle {
     /// Blocks until this item's verdict is known.
-    pub fn wait(self) -> Result<Verdict, QueueError> {
-        self.rx.recv().map_err(|_| QueueError::NoVerdict)
+    pub fn wait(self) -> Result<Verdict, VerifierError> {
+        self.rx.recv().map_err(|_| VerifierError::QueueNoVerdict)
     }
 
     /// Waits at most `timeout`: `Ok(Some(verdict))`, `Ok(None)` if it is not known yet
     /// (call again), or the error of [`wait`](Self::wait).
-    pub fn wait_timeout(&self, timeout: Duration) -> Result<Option<Verdict>, QueueError> {
+    pub fn wait_timeout(&self, timeout: Duration) -> Result<Option<Verdict>, VerifierError> {
         match self.rx.recv_timeout(timeout) {
             Ok(v) => Ok(Some(v)),
             Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => Err(QueueError::NoVerdict),
+            Err(RecvTimeoutError::Disconnected) => Err(VerifierError::QueueNoVerdict),
         }
     }
 
     /// The verdict if it is already known, without blocking.
-    pub fn try_verdict(&self) -> Result<Option<Verdict>, QueueError> {
+    pub fn try_verdict(&self) -> Result<Option<Verdict>, VerifierError> {
         match self.rx.try_recv() {
             Ok(v) => Ok(Some(v)),
             Err(TryRecvError::Empty) => Ok(None),
-            Err(TryRecvError::Disconnected) => Err(QueueError::NoVerdict),
+            Err(TryRecvError::Disconnected) => Err(VerifierError::QueueNoVerdict),
         }
     }
 }
@@ -193,9 +171,9 @@ impl std::fmt::Debug for VerifyQueue {
 
 impl VerifyQueue {
     /// Starts the worker thread.
-    pub fn new(verifier: Arc<BatchVerifier>, config: QueueConfig) -> Result<Self, QueueError> {
+    pub fn new(verifier: Arc<BatchVerifier>, config: QueueConfig) -> Result<Self, VerifierError> {
         if config.max_batch == 0 {
-            return Err(QueueError::ZeroBatch);
+            return Err(VerifierError::QueueZeroBatch);
         }
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner::default()),
@@ -207,7 +185,7 @@ impl VerifyQueue {
         let worker = std::thread::Builder::new()
             .name("ringct-verify-queue".into())
             .spawn(move || worker(&worker_shared))
-            .map_err(|e| QueueError::Spawn(e.to_string()))?;
+            .map_err(|e| VerifierError::QueueSpawn(e.to_string()))?;
         Ok(VerifyQueue {
             shared,
             worker: Mutex::new(Some(worker)),
@@ -220,13 +198,13 @@ impl VerifyQueue {
     }
 
     /// Queues `item`; its verdict arrives on the returned handle. Never blocks on
-    /// verification. Fails with [`QueueError::ShutDown`] once shutdown has begun.
-    pub fn submit(&self, item: Item) -> Result<VerdictHandle, QueueError> {
+    /// verification. Fails with [`VerifierError::QueueShutDown`] once shutdown has begun.
+    pub fn submit(&self, item: Item) -> Result<VerdictHandle, VerifierError> {
         let (reply, rx) = mpsc::sync_channel(1);
         {
             let mut inner = self.shared.lock();
             if inner.shutting_down {
-                return Err(QueueError::ShutDown);
+                return Err(VerifierError::QueueShutDown);
             }
             inner.pending.push_back(Pending {
                 item,
@@ -251,7 +229,7 @@ impl VerifyQueue {
 
     /// Refuses new items, verifies everything pending, and joins the worker. Idempotent;
     /// drop calls it too.
-    pub fn shutdown(&self) -> Result<(), QueueError> {
+    pub fn shutdown(&self) -> Result<(), VerifierError> {
         self.shared.lock().shutting_down = true;
         self.shared.wake.notify_all();
         let handle = self
@@ -260,7 +238,7 @@ impl VerifyQueue {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         match handle {
-            Some(h) => h.join().map_err(|_| QueueError::WorkerPanicked),
+            Some(h) => h.join().map_err(|_| VerifierError::QueueWorkerPanicked),
             None => Ok(()),
         }
     }

@@ -9,9 +9,7 @@ use rand_chacha::ChaCha20Rng;
 use ringct_circuit::sample::random_spend;
 use ringct_circuit::{RingCtCircuit, Shape};
 use ringct_verifier::queue::{QueueStats, DEFAULT_MAX_BATCH, DEFAULT_MAX_LATENCY};
-use ringct_verifier::{
-    BatchVerifier, Item, QueueConfig, QueueError, Verdict, VerifierError, VerifyQueue,
-};
+use ringct_verifier::{BatchVerifier, Item, QueueConfig, Verdict, VerifierError, VerifyQueue};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -102,7 +100,7 @@ fn defaults_are_64_items_and_100_ms() {
     );
     assert_eq!(
         VerifyQueue::new(verifier(), QueueConfig { max_batch: 0, ..c }).unwrap_err(),
-        QueueError::ZeroBatch
+        VerifierError::QueueZeroBatch
     );
 }
 
@@ -260,7 +258,7 @@ fn shutdown_flushes_pending_items_and_refuses_new_ones() {
         assert_eq!(h.try_verdict().unwrap(), Some(want));
     }
     let (it, _) = item(Kind::Valid, 0, &mut rng);
-    assert_eq!(queue.submit(it).unwrap_err(), QueueError::ShutDown);
+    assert_eq!(queue.submit(it).unwrap_err(), VerifierError::QueueShutDown);
     // Idempotent.
     queue.shutdown().unwrap();
     let stats: QueueStats = queue.stats();
