@@ -276,3 +276,19 @@ fn default_shape_end_to_end() {
         assert!(verifies(keys.verifying_key(), &p.proof.0, &p.statement));
     }
 }
+
+#[test]
+fn key_fingerprints_match_the_verifier() {
+    // Prover key files and verifiers identify keys by the same fingerprint.
+    let keys = small_keys();
+    let theirs = ringct_verifier::Fingerprint::of(keys.verifying_key()).unwrap();
+    assert_eq!(theirs.0, keys.fingerprint().0);
+    assert_eq!(theirs.to_string(), keys.fingerprint().to_string());
+    let other = RingCtKeys::insecure_dev_setup_from_fixed_seed(small(), 3).unwrap();
+    assert_ne!(
+        ringct_verifier::Fingerprint::of(other.verifying_key())
+            .unwrap()
+            .0,
+        keys.fingerprint().0
+    );
+}
