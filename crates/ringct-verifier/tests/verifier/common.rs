@@ -26,45 +26,7 @@ pub fn small_shape() -> Shape {
 
 /// An honest spend of `shape`: witness and statement.
 pub fn honest(shape: Shape, seed: u64) -> (RingCtWitness, RingCtStatement) {
-    let mut rng = rng(seed);
-    let ring_size = shape.ring_size() as usize;
-    let mut inputs = Vec::new();
-    let mut total = 0u64;
-    for i in 0..shape.inputs {
-        let kp = KeyPair::random(&mut rng);
-        let value = rng.gen_range(1_000..1_000_000u64);
-        total += value;
-        let note = Note::new(value, kp.public_key, &mut rng);
-        let decoys = (0..ring_size - 1)
-            .map(|_| NoteCommitment(ark_std::UniformRand::rand(&mut rng)))
-            .collect();
-        let position = (seed as usize + i) % ring_size;
-        let ring = Ring::with_real_at(decoys, note.commitment(), position).unwrap();
-        inputs.push(SpendInput {
-            note,
-            spending_key: kp.spending_key,
-            ring,
-            position,
-        });
-    }
-    let fee = total % 97;
-    let mut remaining = total - fee;
-    let mut outputs = Vec::new();
-    for j in 0..shape.outputs {
-        let value = if j + 1 == shape.outputs {
-            remaining
-        } else {
-            remaining / 2
-        };
-        remaining -= value;
-        outputs.push(Note::new(
-            value,
-            KeyPair::random(&mut rng).public_key,
-            &mut rng,
-        ));
-    }
-    let ctx = TxBinding(ark_std::UniformRand::rand(&mut rng));
-    build_witness(shape, &inputs, &outputs, fee, ctx).unwrap()
+    sample::random_spend(shape, &mut rng(seed)).unwrap()
 }
 
 /// Number of distinct honest proofs in the fixture.
