@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use crate::error::TxError;
 use crate::object::{ObjectId, Owner};
 use crate::program::{ExecLimits, Instruction};
-use crate::routing::PublicLane;
+use crate::routing::{route_public, PublicLane};
 use crate::state::{Overlay, State, WriteSet};
 use crate::transaction::PublicTx;
 
@@ -64,26 +64,20 @@ fn check_declared(
     state: &State,
     lane: PublicLane,
 ) -> Result<BTreeSet<ObjectId>, TxError> {
+    // Duplicates, existence and ownership: the routing rule itself, so
+    // routing and execution can never disagree on them.
+    let routed = route_public(tx, state)?;
     let mut declared = BTreeSet::new();
     for r in &tx.objects {
-        if !declared.insert(r.id) {
-            return Err(TxError::DuplicateObject { object: r.id });
-        }
+        declared.insert(r.id);
         let object = state
             .get(&r.id)
             .ok_or(TxError::ObjectNotFound { object: r.id })?;
-        match object.owner {
-            Owner::Address(owner) if owner != tx.sender => {
-                return Err(TxError::NotOwned {
-                    object: r.id,
-                    owner,
-                    sender: tx.sender,
-                })
-            }
-            Owner::Shared if lane == PublicLane::Fast => {
-                return Err(TxError::SharedObjectOnFastPath { object: r.id })
-            }
-            Owner::Address(_) | Owner::Shared | Owner::Immutable => {}
+        if lane == PublicLane::Fast
+            && routed == PublicLane::Consensus
+            && matches!(object.owner, Owner::Shared)
+        {
+            return Err(TxError::SharedObjectOnFastPath { object: r.id });
         }
         if let Some(expected) = r.expected_version {
             if object.version != expected {
