@@ -42,17 +42,23 @@ pub fn random_spend<R: RngCore + CryptoRng>(
         });
     }
     let fee = rng.gen_range(0..=total.min(1_000));
-    let mut remaining = total - fee;
-    let mut outputs = Vec::with_capacity(shape.outputs);
-    for j in 0..shape.outputs {
-        let value = if j + 1 == shape.outputs {
-            remaining
-        } else {
-            rng.gen_range(0..=remaining)
-        };
-        remaining -= value;
-        outputs.push(Note::new(value, KeyPair::random(rng).public_key, rng));
-    }
+    let outputs = random_outputs(shape.outputs, total - fee, rng);
     let ctx = TxBinding(UniformRand::rand(rng));
     build_witness(shape, &inputs, &outputs, fee, ctx)
+}
+
+/// `count` new notes for fresh random owners whose values add up to `amount`.
+pub fn random_outputs<R: RngCore + CryptoRng>(count: usize, amount: u64, rng: &mut R) -> Vec<Note> {
+    let mut remaining = amount;
+    (0..count)
+        .map(|j| {
+            let value = if j + 1 == count {
+                remaining
+            } else {
+                rng.gen_range(0..=remaining)
+            };
+            remaining -= value;
+            Note::new(value, KeyPair::random(rng).public_key, rng)
+        })
+        .collect()
 }

@@ -171,17 +171,7 @@ fn private_txs(
             ring_members.push(refs);
         }
         let fee = rng.gen_range(0..100);
-        let mut remaining = total - fee;
-        let mut outputs = Vec::with_capacity(shape.outputs);
-        for j in 0..shape.outputs {
-            let value = if j + 1 == shape.outputs {
-                remaining
-            } else {
-                rng.gen_range(0..=remaining)
-            };
-            remaining -= value;
-            outputs.push(Note::new(value, KeyPair::random(rng).public_key, rng));
-        }
+        let outputs = ringct_circuit::sample::random_outputs(shape.outputs, total - fee, rng);
         let body = TxBody {
             shape,
             ring_members,
