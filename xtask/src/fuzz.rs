@@ -158,8 +158,10 @@ fn write_seeds(root: &Path) -> Result<(), XtaskError> {
     Ok(())
 }
 
-/// `cargo fuzz ...` from the workspace root, with the project's build flags.
-fn cargo_fuzz(subcommand: &str) -> Command {
+/// `cargo fuzz ...` for `target` from the workspace root, with the
+/// project's build flags. Targets built without comparison tracing use
+/// their own target directory, so switching targets never rebuilds.
+fn cargo_fuzz(subcommand: &str, target: &str) -> Command {
     let mut cmd =
         Command::new(std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")));
     cmd.current_dir(crate::project_root()).args([
@@ -172,6 +174,13 @@ fn cargo_fuzz(subcommand: &str) -> Command {
         "--release",
         "--debug-assertions",
     ]);
+    if ringct_fuzz::target(target).is_some_and(|t| !t.trace_compares) {
+        cmd.args([
+            "--no-trace-compares",
+            "--target-dir",
+            "fuzz/target/no-trace-compares",
+        ]);
+    }
     cmd
 }
 
@@ -204,7 +213,7 @@ fn fuzz(target: &str, seconds: Option<u64>, runs: Option<u64>) -> Result<(), Xta
     let work = work_corpus(target);
     fs::create_dir_all(&work).map_err(io(&work))?;
     let checked_in = corpus_root().join(target);
-    let mut cmd = cargo_fuzz("run");
+    let mut cmd = cargo_fuzz("run", target);
     // The first corpus directory receives new inputs; the checked-in one is
     // only read.
     cmd.arg(target).arg(&work).arg(&checked_in).arg("--");
@@ -264,7 +273,10 @@ fn cmin(target: &str) -> Result<(), XtaskError> {
             fs::copy(&path, &to).map_err(io(&path))?;
         }
     }
-    let result = status(cargo_fuzz("cmin").arg(target).arg(&dir), "cargo fuzz cmin");
+    let result = status(
+        cargo_fuzz("cmin", target).arg(target).arg(&dir),
+        "cargo fuzz cmin",
+    );
     // Put the seeds and crash inputs back whatever cmin did.
     for entry in fs::read_dir(&kept).map_err(io(&kept))? {
         let path = entry.map_err(io(&kept))?.path();
