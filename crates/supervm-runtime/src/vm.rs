@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use ringct_circuit::Shape;
+use ringct_circuit::{NetworkId, Shape};
 use ringct_verifier::BatchVerifier;
 
 use crate::error::ConfigError;
@@ -33,6 +33,8 @@ pub struct SuperVM {
     consensus_limits: ExecLimits,
     /// Verifying keys of the Privacy path, by shape (only valid shapes).
     verifiers: BTreeMap<Shape, BatchVerifier>,
+    /// The network private transactions are bound to.
+    network: NetworkId,
     /// `None`: the Fast path and the Privacy path's checks use Rayon's global pool, and
     /// verifiers run as configured.
     pool: Option<Arc<rayon::ThreadPool>>,
@@ -43,7 +45,8 @@ type Queued<'t> = (usize, &'t PublicTx);
 
 impl SuperVM {
     /// A runtime over `state` with default limits ([`ExecLimits::FAST_DEFAULT`],
-    /// [`ExecLimits::CONSENSUS_DEFAULT`]), no fallback and Rayon's global pool.
+    /// [`ExecLimits::CONSENSUS_DEFAULT`]), no fallback, the development network and
+    /// Rayon's global pool.
     pub fn new(state: State) -> Self {
         SuperVM {
             state,
@@ -51,6 +54,7 @@ impl SuperVM {
             fast_limits: ExecLimits::FAST_DEFAULT,
             consensus_limits: ExecLimits::CONSENSUS_DEFAULT,
             verifiers: BTreeMap::new(),
+            network: NetworkId::devnet(),
             pool: None,
         }
     }
@@ -59,6 +63,19 @@ impl SuperVM {
     /// ([`FallbackPolicy::from_env`]).
     pub fn from_env(state: State) -> Result<Self, ConfigError> {
         Ok(Self::new(state).with_fallback(FallbackPolicy::from_env()?))
+    }
+
+    /// Sets the network whose id private transactions are bound to (through `ctx`); a
+    /// transaction proved for another network fails with `InvalidProof`. The default is
+    /// the development network ([`NetworkId::DEVNET`]); a deployment configures its own.
+    pub fn with_network(mut self, network: NetworkId) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// The network private transactions are bound to.
+    pub fn network(&self) -> &NetworkId {
+        &self.network
     }
 
     /// Replaces the fallback policy.
@@ -231,6 +248,7 @@ impl SuperVM {
         privacy::run(
             &private,
             &mut self.state,
+            &self.network,
             &self.verifiers,
             self.pool.as_ref(),
             &mut receipts,
