@@ -484,6 +484,12 @@ pub enum ConfigError {
         /// Where the ledger (or the list being minted) already has it.
         existing: u64,
     },
+    /// A state diff does not fit the state it is applied to.
+    #[error("the state diff does not fit this state: {what}")]
+    DiffMismatch {
+        /// What does not fit.
+        what: &'static str,
+    },
     /// An error-kind list has an empty entry (e.g. `"GasExhausted,"` or `""`).
     #[error("{var}={value:?} has an empty entry; expected comma-separated error kind names")]
     EmptyErrorKindEntry {

@@ -116,6 +116,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod diff;
 pub mod error;
 pub mod fallback;
 mod interpreter;
@@ -131,6 +132,7 @@ mod telemetry;
 pub mod transaction;
 mod vm;
 
+pub use diff::{BlockEffects, NewNote, SpentKeyImage, StateDiff};
 pub use error::{ConfigError, ErrorKind, TxError, UnknownErrorKind};
 pub use fallback::{
     FallbackPolicy, DEFAULT_FALLBACK_KINDS, ENABLE_FAST_FALLBACK_VAR, FALLBACK_ON_ERRORS_VAR,

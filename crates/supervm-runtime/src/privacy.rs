@@ -83,6 +83,7 @@ use rayon::prelude::*;
 use ringct_circuit::{NetworkId, NoteCommitment, Ring, RingCtStatement, RingRoot, Shape};
 use ringct_verifier::{BatchVerifier, Item, Verdict, VerifierError};
 
+use crate::diff::{NewNote, SpentKeyImage, StateDiff};
 use crate::error::TxError;
 use crate::ledger::KeyImage;
 use crate::receipt::Receipt;
@@ -150,6 +151,7 @@ pub(crate) fn run(
     verifiers: &BTreeMap<Shape, BatchVerifier>,
     pool: Option<&Arc<rayon::ThreadPool>>,
     receipts: &mut [Receipt],
+    diff: &mut StateDiff,
 ) {
     if txs.is_empty() {
         return;
@@ -243,7 +245,20 @@ pub(crate) fn run(
             Ok(()) => {
                 spent_in_block.extend(tx.key_images.iter().copied());
                 created_in_block.extend(tx.body.outputs.iter().map(|o| o.commitment));
+                let first = state.notes().len();
                 state.commit_private(&tx.key_images, tx.body.outputs.iter().map(|o| o.commitment));
+                diff.key_images.extend(
+                    tx.key_images
+                        .iter()
+                        .map(|&key_image| SpentKeyImage { key_image, tx: *i }),
+                );
+                diff.notes
+                    .extend(tx.body.outputs.iter().enumerate().map(|(k, o)| NewNote {
+                        index: first + k as u64,
+                        commitment: o.commitment,
+                        memo: o.memo.clone(),
+                        tx: *i,
+                    }));
                 receipt.error = None;
             }
             Err(e) => receipt.error = Some(e),

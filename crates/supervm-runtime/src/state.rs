@@ -188,6 +188,13 @@ pub(crate) struct WriteSet {
     objects: BTreeMap<ObjectId, Object>,
 }
 
+impl WriteSet {
+    /// The objects it writes, with their new values.
+    pub(crate) fn objects(&self) -> impl Iterator<Item = &Object> {
+        self.objects.values()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

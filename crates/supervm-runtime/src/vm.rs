@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use ringct_circuit::{NetworkId, Shape};
 use ringct_verifier::BatchVerifier;
 
+use crate::diff::{BlockEffects, StateDiff};
 use crate::error::ConfigError;
 use crate::fallback::FallbackPolicy;
 use crate::interpreter::{execute, Outcome};
@@ -38,6 +39,8 @@ pub struct SuperVM {
     /// `None`: the Fast path and the Privacy path's checks use Rayon's global pool, and
     /// verifiers run as configured.
     pool: Option<Arc<rayon::ThreadPool>>,
+    /// The effects of the block being executed (empty between blocks).
+    diff: StateDiff,
 }
 
 /// A public transaction waiting for a path, with its position in the block.
@@ -56,6 +59,7 @@ impl SuperVM {
             verifiers: BTreeMap::new(),
             network: NetworkId::devnet(),
             pool: None,
+            diff: StateDiff::default(),
         }
     }
 
@@ -192,6 +196,15 @@ impl SuperVM {
     ///    verified in one batch per shape, then applied in block order (see
     ///    [`crate::privacy`]).
     pub fn execute_block(&mut self, txs: &[Transaction]) -> Vec<Receipt> {
+        self.execute_block_effects(txs).receipts
+    }
+
+    /// [`execute_block`](Self::execute_block), also returning the block's effects as a
+    /// [`StateDiff`]: the objects it wrote, the notes it appended (with their memos) and
+    /// the key images it spent. A node writes the diff and the receipts to its store in
+    /// one transaction; [`State::apply`] replays a diff on another state.
+    pub fn execute_block_effects(&mut self, txs: &[Transaction]) -> BlockEffects {
+        self.diff = StateDiff::default();
         let started = Instant::now();
         let mut counts = BlockCounts::default();
         let mut receipts = Vec::with_capacity(txs.len());
@@ -252,10 +265,14 @@ impl SuperVM {
             &self.verifiers,
             self.pool.as_ref(),
             &mut receipts,
+            &mut self.diff,
         );
 
         counts.emit(&receipts, started.elapsed());
-        receipts
+        BlockEffects {
+            receipts,
+            diff: std::mem::take(&mut self.diff),
+        }
     }
 
     /// Runs the Fast-path transactions in waves. Returns those to re-run on Consensus.
@@ -299,6 +316,9 @@ impl SuperVM {
         receipt.gas_used = outcome.gas_used;
         match outcome.result {
             Ok(writes) => {
+                for object in writes.objects() {
+                    self.diff.objects.insert(object.id, object.clone());
+                }
                 self.state.commit(writes);
                 receipt.error = None;
             }

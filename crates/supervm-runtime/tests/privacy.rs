@@ -1080,3 +1080,57 @@ fn genesis_refuses_a_commitment_twice() {
     assert!(state == f.genesis);
     assert_eq!(state.mint_notes([fresh]).unwrap(), 16..17);
 }
+
+#[test]
+fn a_blocks_diff_replays_to_the_same_state() {
+    let f = fixture();
+    let block = mixed_block();
+    let mut vm = vm().with_fallback(FallbackPolicy::enabled_default());
+    let effects = vm.execute_block_effects(&block);
+    let after = vm.state().clone();
+    // Same receipts as execute_block on a fresh runtime.
+    let mut other = self::vm().with_fallback(FallbackPolicy::enabled_default());
+    assert_eq!(other.execute_block(&block), effects.receipts);
+    // The diff names exactly what changed.
+    let d = &effects.diff;
+    assert!(!d.is_empty());
+    let changed: Vec<_> = after
+        .objects()
+        .filter(|o| f.genesis.get(&o.id) != Some(o))
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(d.objects.keys().copied().collect::<Vec<_>>(), changed);
+    let accepted: Vec<usize> = effects
+        .receipts
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_success() && r.path == Some(Path::Privacy))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(
+        d.key_images.iter().map(|k| k.tx).collect::<Vec<_>>(),
+        accepted
+    );
+    assert_eq!(d.notes.len(), accepted.len());
+    assert_eq!(d.notes[0].index, f.genesis.notes().len());
+    for note in &d.notes {
+        let Transaction::Private(tx) = &block[note.tx] else {
+            panic!("a note from a public transaction")
+        };
+        assert_eq!(note.commitment, tx.body.outputs[0].commitment);
+        assert_eq!(note.memo, tx.body.outputs[0].memo);
+    }
+    // Replaying the diff on the genesis gives the state that ran the block.
+    let mut replay = f.genesis.clone();
+    replay.apply(d).unwrap();
+    assert!(replay == after);
+    // A diff applied twice does not fit, and changes nothing.
+    let before = replay.clone();
+    assert!(matches!(
+        replay.apply(d),
+        Err(ConfigError::DiffMismatch { .. })
+    ));
+    assert!(replay == before);
+    // An empty block has an empty diff.
+    assert!(vm.execute_block_effects(&[]).diff.is_empty());
+}
