@@ -174,6 +174,8 @@ fn cargo_fuzz(subcommand: &str, target: &str) -> Command {
         "--release",
         "--debug-assertions",
     ]);
+    // One fuzzing job uses one core: the key-file checks run on Rayon.
+    cmd.env("RAYON_NUM_THREADS", "1");
     if ringct_fuzz::target(target).is_some_and(|t| !t.trace_compares) {
         cmd.args([
             "--no-trace-compares",

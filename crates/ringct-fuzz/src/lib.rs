@@ -27,18 +27,22 @@
 #![warn(missing_docs)]
 
 pub mod fingerprint;
+pub mod key_file;
 pub mod mode;
 pub mod proof_bytes;
 pub mod public_inputs;
 pub mod seeds;
 pub mod shape;
+pub mod tx_encoding;
 mod valid;
 
 pub use fingerprint::fingerprint;
+pub use key_file::key_file;
 pub use mode::Mode;
 pub use proof_bytes::proof_bytes;
 pub use public_inputs::public_inputs;
 pub use shape::shape;
+pub use tx_encoding::tx_encoding;
 
 /// One fuzz target: its name (also the cargo-fuzz target and the corpus
 /// directory `fuzz/corpus/<name>/`) and its harness.
@@ -69,6 +73,18 @@ pub const TARGETS: &[Target] = &[
         name: "public_inputs",
         about: "ringct_verifier::decode_public_input(s)",
         run: public_inputs,
+        trace_compares: true,
+    },
+    Target {
+        name: "key_file",
+        about: "ringct_prover::keyfile::decode_{verifying,proving}_key_file (raw, and payloads behind a valid header)",
+        run: key_file,
+        trace_compares: false,
+    },
+    Target {
+        name: "tx_encoding",
+        about: "ringct_circuit::{PrivateTx, TxBody}::{from_bytes, to_bytes} (protocol v2 encoding)",
+        run: tx_encoding,
         trace_compares: true,
     },
     Target {

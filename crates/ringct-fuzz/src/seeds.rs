@@ -37,6 +37,8 @@ pub fn seeds(name: &str) -> Vec<Seed> {
         "public_inputs" => public_inputs(),
         "shape" => shape(),
         "fingerprint" => fingerprint(),
+        "key_file" => key_file(),
+        "tx_encoding" => tx_encoding(),
         _ => Vec::new(),
     }
 }
@@ -169,6 +171,136 @@ fn fingerprint() -> Vec<Seed> {
         seed("not-hex", Raw, format!("g{}", &text[1..]).as_bytes()),
         seed("prefix-0x", Raw, format!("0x{}", &text[2..]).as_bytes()),
         seed("structured", Structured, fp.as_bytes()),
+    ]
+}
+
+fn key_file() -> Vec<Seed> {
+    use ark_serialize::CanonicalSerialize;
+    use ringct_prover::keyfile::{key_file_bytes, KeyKind};
+    use Mode::{Raw, Structured};
+    let shape = valid::key_shape();
+    let fp = ringct_prover::Fingerprint::of(valid::verifying_key());
+    let mut vk = Vec::new();
+    let mut pk = Vec::new();
+    let ok = valid::verifying_key()
+        .serialize_uncompressed(&mut vk)
+        .is_ok()
+        && valid::proving_key().serialize_uncompressed(&mut pk).is_ok();
+    assert!(ok, "serialising into a Vec cannot fail");
+    let vk_file = key_file_bytes(KeyKind::Verifying, shape, fp, &vk);
+    let pk_file = key_file_bytes(KeyKind::Proving, shape, fp, &pk);
+    // Mode byte: bit 1 = proving key; structured bit 2 = edit a valid key.
+    let raw_pk = |name: &str, body: &[u8]| {
+        let mut s = seed(name, Raw, body);
+        s.bytes[0] |= 2;
+        s
+    };
+    let edited = |at: usize, x: u8| {
+        let mut f = vk_file.clone();
+        f[at] ^= x;
+        f
+    };
+    let mut out = vec![
+        seed("valid-vk", Raw, &vk_file),
+        raw_pk("valid-pk", &pk_file),
+        seed("header-only", Raw, &vk_file[..96]),
+        seed("short-magic", Raw, b"SVMRC"),
+        seed("bad-magic", Raw, &edited(0, 0x20)),
+        seed("version-1", Raw, &edited(8, 3)),
+        seed("wrong-kind", Raw, &edited(10, 3)),
+        seed("reserved", Raw, &edited(11, 1)),
+        seed("shape", Raw, &edited(12, 1)),
+        seed("checksum", Raw, &edited(60, 1)),
+        seed("payload-bit", Raw, &edited(200, 1)),
+        seed("cut-payload", Raw, &vk_file[..vk_file.len() - 1]),
+    ];
+    let mut longer = vk_file.clone();
+    longer.push(0);
+    out.push(seed("trailing", Raw, &longer));
+    out.push(raw_pk("vk-as-pk", &vk_file));
+    for (name, mode_byte, body) in [
+        ("structured-vk-payload", 1u8, &[][..]),
+        ("structured-pk-payload", 3, &vk),
+        ("structured-vk-valid", 5, &[]),
+        ("structured-pk-valid", 7, &[]),
+        ("structured-vk-edit-gamma", 5, &[0, 200, 1]),
+        ("structured-pk-edit-count", 7, &[0, 0, 1]),
+    ] {
+        let mut s = seed(name, Structured, body);
+        s.bytes[0] = mode_byte;
+        out.push(s);
+    }
+    out
+}
+
+fn tx_encoding() -> Vec<Seed> {
+    use ringct_circuit::{KeyImage, NoteCommitment, PrivateTx, Shape, TxBody, TxOutput};
+    use Mode::{Raw, Structured};
+    let tx = |m: usize, n: usize, d: u32, memo: usize| PrivateTx {
+        body: TxBody {
+            shape: Shape::new(m, n, d).expect("seed shapes are valid"),
+            ring_members: (0..m as u64)
+                .map(|i| (0..4u64.pow(d)).map(|j| i * 100 + j).collect())
+                .collect(),
+            outputs: (0..n as u64)
+                .map(|j| TxOutput {
+                    commitment: NoteCommitment(Fr::from(j + 7)),
+                    memo: vec![0xa5; memo],
+                })
+                .collect(),
+            fee: 10,
+        },
+        key_images: (0..m as u64).map(|i| KeyImage(Fr::from(i + 99))).collect(),
+        proof: {
+            let mut p = [0u8; ringct_circuit::PROOF_LEN];
+            p.copy_from_slice(&encode_proof(valid::proof(0), Encoding::Compressed));
+            p
+        },
+    };
+    let small = tx(1, 1, 1, 3);
+    let bytes = small.to_bytes().expect("a seed transaction encodes");
+    let body = small.body.to_bytes().expect("a seed body encodes");
+    let default = tx(2, 2, 2, 64)
+        .to_bytes()
+        .expect("a seed transaction encodes");
+    let with = |at: usize, b: u8| {
+        let mut v = bytes.clone();
+        v[at] = b;
+        v
+    };
+    // Offsets in `bytes`: 0 version, 1 kind, 2.. body (version, m, n, d,
+    // 4 ring members of 8 bytes, commitment at 38, memo length at 70).
+    let mut non_canonical = bytes.clone();
+    non_canonical[38..70].fill(0xff);
+    let mut long_memo = bytes.clone();
+    long_memo[70..72].copy_from_slice(&1025u16.to_le_bytes());
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    vec![
+        seed("tx-1x1-r4", Raw, &bytes),
+        seed("tx-2x2-r16", Raw, &default),
+        seed("body-1x1-r4", Raw, &body),
+        seed("version-1", Raw, &with(0, 1)),
+        seed("kind-2", Raw, &with(1, 2)),
+        seed("zero-inputs", Raw, &with(3, 0)),
+        seed("depth-17", Raw, &with(5, 17)),
+        seed("non-canonical-commitment", Raw, &non_canonical),
+        seed("memo-too-long", Raw, &long_memo),
+        seed("trailing", Raw, &trailing),
+        seed("truncated", Raw, &bytes[..bytes.len() - 1]),
+        seed("structured-small", Structured, &[0, 0, 0, 0, 3, 0]),
+        seed("structured-default", Structured, &[1, 1, 1, 0, 64, 0, 5]),
+        seed(
+            "structured-memo-too-long",
+            Structured,
+            &[0, 0, 0, 0, 0x01, 0x04],
+        ),
+        seed("structured-bad-ring", Structured, &[2, 0, 0, 1, 3, 0]),
+        seed(
+            "structured-missing-key-image",
+            Structured,
+            &[2, 0, 0, 2, 3, 0],
+        ),
     ]
 }
 
