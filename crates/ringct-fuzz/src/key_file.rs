@@ -244,3 +244,53 @@ fn check_pk(pk: &ProvingKey<Bls12_381>, shape: Shape) {
         .all(|p| p.is_on_curve()));
     assert!(pk.b_g2_query.iter().all(|p| p.is_on_curve()));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_oracle_names_each_broken_rule_as_the_decoder_does() {
+        let shape = valid::key_shape();
+        let mut payload = Vec::new();
+        assert!(valid::verifying_key()
+            .serialize_uncompressed(&mut payload)
+            .is_ok());
+        let fp = Fingerprint::of(valid::verifying_key());
+        let good = key_file_bytes(KeyKind::Verifying, shape, fp, &payload);
+        assert_eq!(header_rule(&good, KeyKind::Verifying, shape), None);
+        assert_eq!(header_rule(&good, KeyKind::Proving, shape), Some("kind"));
+        let flip = |at: usize| {
+            let mut b = good.clone();
+            b[at] ^= 1;
+            b
+        };
+        let mut longer = good.clone();
+        longer.push(0);
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (good[..5].to_vec(), "truncated"),
+            (b"SVMRCTKX".to_vec(), "magic"),
+            (good[..95].to_vec(), "truncated"),
+            (flip(0), "magic"),
+            (flip(8), "version"),
+            (flip(10), "kind"),
+            (flip(11), "reserved"),
+            (flip(20), "shape"),
+            (good[..good.len() - 1].to_vec(), "truncated"),
+            (longer, "length"),
+            (flip(57), "checksum"),
+        ];
+        for (bytes, rule) in cases {
+            assert_eq!(header_rule(&bytes, KeyKind::Verifying, shape), Some(rule));
+            let e = decode_verifying_key_file(&bytes, shape).unwrap_err();
+            assert_eq!(rule_of(&e), rule, "{e}");
+            check(&bytes, KeyKind::Verifying, shape);
+        }
+        // Behind a valid header: a wrong header fingerprint is a payload rule.
+        let other = key_file_bytes(KeyKind::Verifying, shape, Fingerprint([7; 32]), &payload);
+        let e = decode_verifying_key_file(&other, shape).unwrap_err();
+        assert_eq!(rule_of(&e), "fingerprint");
+        check(&other, KeyKind::Verifying, shape);
+        check(&good, KeyKind::Verifying, shape);
+    }
+}
