@@ -300,6 +300,23 @@ impl Store {
         genesis: &StateDiff,
         timestamp_ms: u64,
     ) -> Result<Store, StoreError> {
+        // Genesis must itself be a valid state; checked before touching the disk.
+        State::new().apply(genesis)?;
+        let created = !path.exists();
+        let result = Self::init_at(path, identity, genesis, timestamp_ms);
+        if result.is_err() && created {
+            // Leave nothing half-made behind: the file did not exist before.
+            let _ = std::fs::remove_file(path);
+        }
+        result
+    }
+
+    fn init_at(
+        path: &FsPath,
+        identity: StoreIdentity,
+        genesis: &StateDiff,
+        timestamp_ms: u64,
+    ) -> Result<Store, StoreError> {
         let db = Database::create(path).during("create")?;
         {
             let read = db.begin_read().during("begin read")?;
@@ -309,8 +326,6 @@ impl Store {
                 }
             }
         }
-        // Genesis must itself be a valid state.
-        State::new().apply(genesis)?;
         let store = Store {
             db,
             path: path.to_path_buf(),

@@ -267,6 +267,10 @@ fn init_and_open_check_the_path() {
         Store::init(&path2, identity(), &bad, 1).unwrap_err(),
         StoreError::Rebuild(_)
     ));
+    assert!(!path2.exists(), "a refused init leaves no file behind");
+    // A failed init over an existing store leaves that store alone.
+    assert!(Store::init(&path, identity(), &genesis(), 1).is_err());
+    assert!(Store::open(&path, identity()).is_ok());
 }
 
 #[test]
