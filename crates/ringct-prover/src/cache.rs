@@ -38,7 +38,7 @@ impl KeySource {
     /// Loads or generates keys for `shape`.
     pub fn keys(&self, shape: Shape) -> Result<RingCtKeys, ProverError> {
         match self {
-            KeySource::Directory(dir) => keyfile::load_keys(dir, shape),
+            KeySource::Directory(dir) => keyfile::load_keys(dir, shape, None),
             KeySource::Ephemeral => {
                 eprintln!(
                     "WARNING: {} is not set; running an EPHEMERAL Groth16 setup for shape {shape}. \
