@@ -882,6 +882,9 @@ fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
 
     // From here on a signal stops gracefully, after the current batch.
     signals.in_loop.store(true, Ordering::SeqCst);
+    println!(
+        "proving: SIGINT (Ctrl-C) or SIGTERM finishes the current batch and stops; a second one exits at once"
+    );
 
     // Warm-up: all-valid batches under a no-op recorder (this thread records
     // both the prover's and the verifier's metrics), not counted in totals.

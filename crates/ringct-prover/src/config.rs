@@ -45,14 +45,16 @@ pub mod vars {
 /// `prove_batch`), and the HTTP bench gives the verifier a pool of the same
 /// size: three per configured thread. Each batch worker proves one whole
 /// proof at a time and holds that proof's scratch memory meanwhile (the full
-/// assignment, the QAP evaluations over the domain, the MSM buckets: about
-/// 5 MiB for the default shape 2x2-r16, see the guide) besides its stack.
-/// Proving is CPU-bound (97% MSMs), so threads beyond the cores add memory
-/// and context switches, never throughput. 256 covers the largest machines
-/// a prover runs on (256 cores) and caps the worst case at 768 OS threads
-/// and 256 proofs in flight; a larger value is a typo or a unit mistake
-/// (`RINGCT_PAR_THREADS=100000` used to spawn threads until the process was
-/// killed).
+/// assignment, the QAP evaluations over the domain, the MSM buckets).
+/// Measured as the slope of the bench's peak RSS over the thread count
+/// (batch = threads): about 2.5 MiB per thread for the default shape
+/// 2x2-r16 and 26 MiB for the largest, 16x16-r16. At 256 threads that is
+/// about 0.6 GiB and 6.5 GiB of scratch, and 768 OS threads: the most a
+/// prover machine should be asked for. Proving is CPU-bound (97% MSMs), so
+/// threads beyond the cores add memory and context switches, never
+/// throughput; 256 covers the largest machines a prover runs on. A larger
+/// value is a typo or a unit mistake (`RINGCT_PAR_THREADS=100000` used to
+/// spawn threads until the process was killed).
 pub const MAX_THREADS: usize = 256;
 
 /// Largest batch (`RINGCT_PAR_BATCH`).
