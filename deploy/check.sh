@@ -3,6 +3,7 @@
 #   1. promtool check config  - the scrape config (and the rule file it loads)
 #   2. promtool check rules   - the alert rules
 #   3. promtool test rules    - the alert unit tests in prometheus/tests/
+#   3b. amtool check-config   - the Alertmanager routes, receivers and inhibitions
 #   4. the Grafana panel queries parse as PromQL (needs cargo; set
 #      SKIP_DASHBOARD_QUERIES=1 to skip). The dashboard's freshness itself is
 #      checked by `cargo test -p xtask` / `cargo xtask dashboards --check`.
@@ -12,11 +13,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 prom="$here/prometheus"
 
-if ! command -v promtool >/dev/null 2>&1; then
-    echo "deploy/check.sh: promtool not found; run deploy/install-prometheus.sh" \
-         "(apt-get install -y prometheus)" >&2
-    exit 1
-fi
+for tool in promtool amtool; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "deploy/check.sh: $tool not found; run deploy/install-prometheus.sh" \
+             "(apt-get install -y prometheus prometheus-alertmanager)" >&2
+        exit 1
+    fi
+done
 
 echo "== promtool check config"
 promtool check config "$prom/prometheus-ringct.yml"
@@ -32,6 +35,9 @@ if [ "${#tests[@]}" -eq 0 ]; then
     exit 1
 fi
 promtool test rules "${tests[@]}"
+
+echo "== amtool check-config"
+amtool check-config "$here/alertmanager/alertmanager.yml"
 
 if [ "${SKIP_DASHBOARD_QUERIES:-0}" != "1" ] && command -v cargo >/dev/null 2>&1; then
     echo "== dashboard panel queries parse as PromQL"

@@ -412,7 +412,7 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
             .and_then(|j| first_value(&j))?;
             let failed = prom_query(
                 prom_addr,
-                &format!("vm_privacy_zk_parallel_proof_failed_total{series}"),
+                &format!("sum(vm_privacy_zk_parallel_proof_failed_total{series})"),
             )
             .ok()
             .and_then(|j| first_value(&j))?;

@@ -9,7 +9,7 @@ use crate::poseidon::{hash2_var, hash3_var, hash4_var, Tag};
 use crate::shape::Shape;
 use crate::witness::RingCtWitness;
 use ark_bls12_381::Fr;
-use ark_ff::{BigInteger, PrimeField};
+use ark_ff::{BigInteger, Field, PrimeField};
 use ark_r1cs_std::{
     alloc::AllocVar,
     boolean::Boolean,
@@ -22,6 +22,11 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, Synthesis
 pub const VALUE_BITS: usize = 64;
 
 /// The RingCT circuit for one shape, with or without an assignment.
+///
+/// Constraints, per RINGCT-SPEC section 3: keys, commitments, Merkle paths to
+/// the ring roots, key images and 64-bit ranges for every input; commitments
+/// and ranges for every output; the fee's range and the balance; `ctx` bound;
+/// and (protocol v2) key images pairwise distinct, one constraint per pair.
 #[derive(Debug, Clone)]
 pub struct RingCtCircuit {
     shape: Shape,
@@ -171,6 +176,25 @@ impl ConstraintSynthesizer<Fr> for RingCtCircuit {
             let key_image = hash2_var(Tag::KeyImage, &sk, &cm)?;
             key_image.enforce_equal(&key_images[i])?;
             total_in += value;
+        }
+
+        // Key images are pairwise distinct (protocol v2): for each pair i < j,
+        // (KI_i - KI_j) · inv_ij = 1 for a witness inv_ij, which exists only
+        // when the difference is non-zero. One constraint per pair.
+        for i in 0..m {
+            for j in i + 1..m {
+                let diff = &key_images[i] - &key_images[j];
+                let inverse = alloc_witness(
+                    &cs,
+                    public.and_then(|p| {
+                        let diff = *p.get(m + i)? - *p.get(m + j)?;
+                        // An equal pair has no inverse: any value leaves the
+                        // constraint unsatisfied, zero is as good as another.
+                        Some(diff.inverse().unwrap_or_default())
+                    }),
+                )?;
+                diff.mul_equals(&inverse, &FpVar::one())?;
+            }
         }
 
         let mut total_out = FpVar::<Fr>::zero();

@@ -113,6 +113,112 @@ pub enum CircuitError {
         /// Sum of output values plus the fee.
         outputs_plus_fee: u128,
     },
+    /// Two members of one ring are the same note (wallet data): such a ring
+    /// gives the spend less anonymity, and the ledger refuses it.
+    #[error("input {input}: ring members {first} and {second} are the same note")]
+    DuplicateRingMember {
+        /// Input index.
+        input: usize,
+        /// First position holding the note.
+        first: usize,
+        /// Second position holding it.
+        second: usize,
+    },
+    /// Two outputs have the same commitment (wallet data). Key images depend
+    /// on the commitment, so only one of them could ever be spent.
+    #[error("outputs {first} and {second} have the same note commitment")]
+    DuplicateOutputCommitment {
+        /// First output with the commitment.
+        first: usize,
+        /// Second output with it.
+        second: usize,
+    },
+    /// An output's commitment is a member of one of the rings, so it is
+    /// already in the ledger (wallet data).
+    #[error("output {output}: the commitment is already in the ledger (member {position} of ring {input})")]
+    OutputCommitmentInRing {
+        /// Output index.
+        output: usize,
+        /// Input whose ring holds it.
+        input: usize,
+        /// Its position in that ring.
+        position: usize,
+    },
+    /// A network id is empty or longer than the maximum.
+    #[error("a network id has 1..={max} bytes, got {len}")]
+    NetworkIdLength {
+        /// Its length in bytes.
+        len: usize,
+        /// The maximum.
+        max: usize,
+    },
+    /// A network id has a byte other than `a-z`, `0-9` and `-`.
+    #[error("network id byte {position} is {byte:#04x}; only a-z, 0-9 and '-' are allowed")]
+    NetworkIdCharacter {
+        /// Byte offset.
+        position: usize,
+        /// The byte.
+        byte: u8,
+    },
+    /// Encoded bytes end inside a field.
+    #[error("the encoding ends inside {field} (at byte {offset})")]
+    EncodingTruncated {
+        /// The field that is cut off.
+        field: &'static str,
+        /// Where it starts.
+        offset: usize,
+    },
+    /// Bytes follow the last field of an encoding.
+    #[error("{extra} unexpected bytes after the end of the encoding (at byte {offset})")]
+    EncodingTrailingBytes {
+        /// Where the extra bytes start.
+        offset: usize,
+        /// How many there are.
+        extra: usize,
+    },
+    /// An encoding has a version this build does not read.
+    #[error("encoding version {found}; this build reads version {supported}")]
+    EncodingVersion {
+        /// Version byte found.
+        found: u8,
+        /// The version this build reads.
+        supported: u8,
+    },
+    /// An encoded transaction has an unknown kind byte.
+    #[error("unknown transaction kind {found}")]
+    EncodingKind {
+        /// Kind byte found.
+        found: u8,
+    },
+    /// A 32-byte field element is not below the field modulus.
+    #[error("{field} at byte {offset} is not a canonical field element")]
+    NonCanonicalField {
+        /// Which field.
+        field: &'static str,
+        /// Where it starts.
+        offset: usize,
+    },
+    /// An output's memo is longer than the protocol allows.
+    #[error("output {output}: the memo has {len} bytes, at most {max} are allowed")]
+    MemoTooLong {
+        /// Output index.
+        output: usize,
+        /// Memo length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A transaction has a different number of key images than inputs.
+    #[error("the shape has {expected} inputs but the transaction has {got} key images")]
+    KeyImageCountMismatch {
+        /// Inputs of the shape.
+        expected: usize,
+        /// Key images given.
+        got: usize,
+    },
+    /// A transaction id is not 64 hex digits.
+    #[error("malformed transaction id {0:?}: expected 64 hex digits")]
+    MalformedTxId(String),
     /// A public-input vector has the wrong length for the shape.
     #[error("the shape {shape} has {expected} public inputs but {got} were given")]
     PublicInputCountMismatch {

@@ -1,6 +1,6 @@
 //! Random, valid spends for benchmarks, demos and tests: fresh keys and
-//! notes, rings of random decoy commitments, the real notes at random
-//! positions, balanced outputs and a random transaction binding.
+//! notes, rings of distinct random decoy commitments, the real notes at
+//! random positions, balanced outputs and a random transaction binding.
 
 use crate::error::CircuitError;
 use crate::keys::KeyPair;
@@ -29,9 +29,7 @@ pub fn random_spend<R: RngCore + CryptoRng>(
         let owner = KeyPair::random(rng);
         let note = Note::new(rng.gen_range(1_000..1_000_000_000), owner.public_key, rng);
         total += note.value;
-        let decoys = (0..ring_size - 1)
-            .map(|_| NoteCommitment(UniformRand::rand(rng)))
-            .collect();
+        let decoys = distinct_decoys(ring_size - 1, &[note.commitment()], rng);
         let position = rng.gen_range(0..ring_size);
         let ring = Ring::with_real_at(decoys, note.commitment(), position)?;
         inputs.push(SpendInput {
@@ -61,4 +59,25 @@ pub fn random_outputs<R: RngCore + CryptoRng>(count: usize, amount: u64, rng: &m
             Note::new(value, KeyPair::random(rng).public_key, rng)
         })
         .collect()
+}
+
+/// `count` random commitments, distinct from each other and from `avoid`.
+///
+/// Random field elements collide with probability about count^2 / 2^255, so
+/// the loop almost never repeats; it exists so that distinctness is a fact
+/// rather than a probability.
+pub fn distinct_decoys<R: RngCore + CryptoRng>(
+    count: usize,
+    avoid: &[NoteCommitment],
+    rng: &mut R,
+) -> Vec<NoteCommitment> {
+    let mut seen: std::collections::HashSet<NoteCommitment> = avoid.iter().copied().collect();
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let c = NoteCommitment(UniformRand::rand(rng));
+        if seen.insert(c) {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -3,7 +3,7 @@
 
 use crate::error::CircuitError;
 use crate::keys::SpendingKey;
-use crate::note::Note;
+use crate::note::{Note, NoteCommitment};
 use crate::ring::Ring;
 use crate::shape::Shape;
 use crate::statement::{RingCtStatement, TxBinding};
@@ -26,9 +26,16 @@ pub struct SpendInput {
 /// Builds a witness for `shape` from wallet data.
 ///
 /// Refuses, with the rule that is broken: a count or ring size that does not
-/// match the shape, a position outside the ring, a key that does not own its
-/// note, a ring member at the position that is not the note, two inputs
+/// match the shape, a position outside the ring, a ring that lists one note
+/// twice, a key that does not own its note, a ring member at the position that
+/// is not the note, two outputs with one commitment, an output whose
+/// commitment is a ring member (so already in the ledger), two inputs
 /// spending one note, and unbalanced values (including overflow).
+///
+/// The last two are rules of the circuit; the others are consensus rules of
+/// protocol v2 that a wallet can check from its own data, so it never builds
+/// a transaction every node would refuse. (Whether an output's commitment is
+/// anywhere else in the ledger only the ledger knows.)
 pub fn build_witness(
     shape: Shape,
     inputs: &[SpendInput],
@@ -66,6 +73,13 @@ pub fn build_witness(
                 ring_size: spend.ring.len(),
             });
         }
+        if let Some((first, second)) = first_repeat(spend.ring.members()) {
+            return Err(CircuitError::DuplicateRingMember {
+                input: i,
+                first,
+                second,
+            });
+        }
         if spend.spending_key.public_key() != spend.note.owner {
             return Err(CircuitError::SpendingKeyMismatch { input: i });
         }
@@ -81,6 +95,21 @@ pub fn build_witness(
             blinding: spend.note.blinding,
             path: spend.ring.path(spend.position)?,
         });
+    }
+    let commitments: Vec<NoteCommitment> = outputs.iter().map(Note::commitment).collect();
+    if let Some((first, second)) = first_repeat(&commitments) {
+        return Err(CircuitError::DuplicateOutputCommitment { first, second });
+    }
+    for (output, cm) in commitments.iter().enumerate() {
+        for (input, spend) in inputs.iter().enumerate() {
+            if let Some(position) = spend.ring.members().iter().position(|m| m == cm) {
+                return Err(CircuitError::OutputCommitmentInRing {
+                    output,
+                    input,
+                    position,
+                });
+            }
+        }
     }
     let witness = RingCtWitness {
         shape,
@@ -98,4 +127,17 @@ pub fn build_witness(
     };
     let statement = witness.check()?;
     Ok((witness, statement))
+}
+
+/// The first pair of equal items `(first, second)`, `first < second`, in
+/// order of `second`.
+fn first_repeat<T: Eq + std::hash::Hash>(items: &[T]) -> Option<(usize, usize)> {
+    let mut seen = std::collections::HashMap::with_capacity(items.len());
+    for (k, item) in items.iter().enumerate() {
+        if let Some(&first) = seen.get(item) {
+            return Some((first, k));
+        }
+        seen.insert(item, k);
+    }
+    None
 }

@@ -1,9 +1,9 @@
-//! The transaction binding: every part of the body changes `ctx`, and a fixed
-//! test vector pins the encoding and the hash chain.
+//! The transaction binding (protocol v2): BLAKE2b-512 over the network id and
+//! the canonical body, reduced mod r. Every part of the body and the network
+//! change `ctx`; fixed test vectors pin the definition.
 
 use ark_ff::{BigInteger, PrimeField};
-use ringct_circuit::binding::{BINDING_VERSION, MEMO_BYTES_PER_ELEMENT};
-use ringct_circuit::poseidon::{hash4, Tag};
+use ringct_circuit::binding::CTX_PERSONAL;
 use ringct_circuit::*;
 use std::collections::HashSet;
 
@@ -17,6 +17,10 @@ fn hex(x: Fr) -> String {
 
 fn fr(n: u64) -> Fr {
     Fr::from(n)
+}
+
+fn net(id: &str) -> NetworkId {
+    NetworkId::new(id).unwrap()
 }
 
 /// The body of the test vector: shape 2x2-r4, rings [0,1,2,3] and
@@ -39,59 +43,76 @@ fn vector_body() -> TxBody {
     }
 }
 
+fn ctx(network: &str, body: &TxBody) -> TxBinding {
+    tx_binding(&net(network), body).unwrap()
+}
+
 #[test]
-fn encoding_of_the_vector_body_is_as_documented() {
+fn definition_written_out() {
     let body = vector_body();
-    let hi = fr(u64::from(b'h') + 256 * u64::from(b'i'));
-    let two64 = fr(u64::MAX) + fr(1);
-    let pack3 = |a: u64, b: u64, c: u64| fr(a) + two64 * fr(b) + two64 * two64 * fr(c);
-    let want: Vec<Fr> = [
-        vec![fr(BINDING_VERSION), fr(17)],
-        vec![fr(2), fr(2), fr(1)],
-        vec![fr(2)],
-        vec![fr(4), pack3(0, 1, 2), fr(3)],
-        vec![fr(4), pack3(4, 5, 6), fr(7)],
-        vec![fr(2)],
-        vec![fr(11), fr(2), hi],
-        vec![fr(12), fr(0)],
-        vec![fr(3)],
-    ]
-    .concat();
-    assert_eq!(body.encode(), want);
-    // The chain, written out.
-    let mut acc = fr(0);
-    for triple in want.chunks(3) {
-        let mut t = [fr(0); 3];
-        t[..triple.len()].copy_from_slice(triple);
-        acc = hash4(Tag::TxBinding, [acc, t[0], t[1], t[2]]);
-    }
-    assert_eq!(tx_binding(&body).0, acc);
+    let bytes = body.to_bytes().unwrap();
+    let mut preimage = vec![b"supervm-testnet".len() as u8];
+    preimage.extend_from_slice(b"supervm-testnet");
+    preimage.extend_from_slice(&bytes);
+    let digest = blake2b_simd::Params::new()
+        .hash_length(64)
+        .personal(b"SuperVM-RCT-ctx2")
+        .hash(&preimage);
+    assert_eq!(CTX_PERSONAL, b"SuperVM-RCT-ctx2");
+    // Wide reduction: the whole 64-byte digest as a little-endian integer mod r,
+    // computed here by Horner's rule from the most significant byte.
+    let want = digest
+        .as_bytes()
+        .iter()
+        .rev()
+        .fold(fr(0), |acc, b| acc * fr(256) + fr(u64::from(*b)));
+    assert_eq!(ctx("supervm-testnet", &body).0, want);
+    assert_eq!(
+        binding_of_body_bytes(&net("supervm-testnet"), &bytes),
+        ctx("supervm-testnet", &body)
+    );
 }
 
 /// Also listed in docs/PROTOCOL.md (32-byte big-endian hex).
 #[test]
 fn test_vectors() {
     assert_eq!(
-        hex(tx_binding(&vector_body()).0),
-        "0b86f3229a51eb1f60710d8c55dbe04ba4dcab6e0d7a382dda571a80d6689b9a",
-        "binding of the documented vector body"
+        hex(ctx("supervm-testnet", &vector_body()).0),
+        "51a7009c4c5e2efcab1df9ea696281ea67558cba3dffa59099a972487aff6871",
+        "ctx of the vector body on supervm-testnet"
     );
-    // The same body with the second output's memo = bytes 0, 1, .., 39 (two words).
-    let mut body = vector_body();
-    body.outputs[1].memo = (0..40).collect();
-    let enc = body.encode();
-    assert_eq!(enc.len(), 21);
-    assert_eq!((enc[1], enc[17]), (fr(19), fr(40)));
-    // Word k holds bytes 31k.. little-endian: printed big-endian, they read backwards.
-    let be = |bytes: std::ops::Range<u8>| -> String {
-        let digits: String = bytes.rev().map(|b| format!("{b:02x}")).collect();
-        format!("{digits:0>64}")
-    };
-    assert_eq!(hex(enc[18]), be(0..31));
-    assert_eq!(hex(enc[19]), be(31..40));
     assert_eq!(
-        hex(tx_binding(&body).0),
-        "2d33be368e1de9e5c5bfbcda2ef14fee17354531c37ed9120eff1c3c9ddcde58"
+        hex(ctx("supervm-mainnet", &vector_body()).0),
+        "19bd41f668877fc9239423d010e023c8705824b24fd8b69c46a4ed4b0a9837da",
+        "ctx of the vector body on supervm-mainnet"
+    );
+}
+
+#[test]
+fn the_network_is_bound() {
+    let body = vector_body();
+    let ids = [
+        "supervm-mainnet",
+        "supervm-testnet",
+        "supervm-devnet",
+        "a",
+        "b",
+        "ab",
+    ];
+    let all: HashSet<String> = ids.iter().map(|id| hex(ctx(id, &body).0)).collect();
+    assert_eq!(all.len(), ids.len());
+    // The length byte keeps the network id and the body apart: moving a byte
+    // between the end of the id and the start of the body changes ctx.
+    let bytes = body.to_bytes().unwrap();
+    let mut shifted = vec![b'x'];
+    shifted.extend_from_slice(&bytes);
+    assert_ne!(
+        binding_of_body_bytes(&net("ab"), &bytes),
+        binding_of_body_bytes(&net("a"), &[&[b'b'][..], &bytes].concat())
+    );
+    assert_ne!(
+        binding_of_body_bytes(&net("a"), &bytes),
+        binding_of_body_bytes(&net("a"), &shifted)
     );
 }
 
@@ -105,17 +126,10 @@ fn every_part_of_the_body_is_bound() {
         variants.push((name, b));
     };
     add("ring ref", &|b| b.ring_members[1][2] = 99);
-    add("first ring ref", &|b| b.ring_members[0][0] = 1);
+    add("first ring ref", &|b| b.ring_members[0][0] = 9);
     add("order of refs in a ring", &|b| b.ring_members[0].swap(0, 1));
     add("order of rings", &|b| b.ring_members.swap(0, 1));
-    add("ref moved between rings", &|b| {
-        let x = b.ring_members[0].pop().unwrap();
-        b.ring_members[1].insert(0, x);
-    });
-    add("ring ref added", &|b| b.ring_members[1].push(8));
-    add("ring removed", &|b| {
-        b.ring_members.pop();
-    });
+    add("high bits of a ref", &|b| b.ring_members[0][0] = 1 << 40);
     add("output commitment", &|b| {
         b.outputs[0].commitment = NoteCommitment(fr(13))
     });
@@ -129,98 +143,94 @@ fn every_part_of_the_body_is_bound() {
         let m = std::mem::take(&mut b.outputs[0].memo);
         b.outputs[1].memo = m;
     });
-    add("output removed", &|b| {
-        b.outputs.pop();
-    });
     add("fee", &|b| b.fee = 4);
     add("fee max", &|b| b.fee = u64::MAX);
-    add("shape inputs", &|b| b.shape.inputs = 1);
-    add("shape outputs", &|b| b.shape.outputs = 1);
-    add("shape ring depth", &|b| b.shape.ring_depth = 2);
+    add("shape and lists: one output", &|b| {
+        b.shape.outputs = 1;
+        b.outputs.pop();
+    });
+    add("shape and lists: one input", &|b| {
+        b.shape.inputs = 1;
+        b.ring_members.pop();
+    });
 
-    let base_ctx = tx_binding(&base);
+    let base_ctx = ctx("supervm-testnet", &base);
     let mut seen = HashSet::new();
     seen.insert(hex(base_ctx.0));
     for (name, body) in &variants {
-        let ctx = tx_binding(body);
-        assert_ne!(ctx, base_ctx, "{name} does not change the binding");
+        let c = ctx("supervm-testnet", body);
+        assert_ne!(c, base_ctx, "{name} does not change the binding");
         assert!(
-            seen.insert(hex(ctx.0)),
+            seen.insert(hex(c.0)),
             "{name} collides with another variant"
         );
     }
 }
 
 #[test]
-fn memo_lengths_around_the_word_size_are_distinct() {
-    // Memos of zeros of every length up to three words, and memos that differ
-    // only in the last byte of a word: all bindings differ.
-    let mut seen = HashSet::new();
-    for len in 0..=3 * MEMO_BYTES_PER_ELEMENT + 1 {
-        for last in [0u8, 1] {
-            let mut body = vector_body();
-            let mut memo = vec![0u8; len];
-            if let Some(b) = memo.last_mut() {
-                *b = last;
-            } else if last == 1 {
-                continue;
-            }
-            body.outputs[0].memo = memo;
-            assert!(
-                seen.insert(hex(tx_binding(&body).0)),
-                "len {len} last {last}"
-            );
-        }
-    }
-}
-
-#[test]
-fn ring_refs_and_memo_words_cannot_be_confused() {
-    // Without length prefixes, [[1,2],[3]] and [[1],[2,3]] would encode alike.
-    let mut a = vector_body();
-    a.ring_members = vec![vec![1, 2], vec![3]];
+fn a_body_that_does_not_match_its_shape_has_no_binding() {
+    let n = net("supervm-testnet");
     let mut b = vector_body();
-    b.ring_members = vec![vec![1], vec![2, 3]];
-    assert_ne!(tx_binding(&a), tx_binding(&b));
-    // Three indices share a word: a trailing index 0 is told apart by the count alone.
-    let mut e = vector_body();
-    e.ring_members = vec![vec![5]];
-    let mut f = vector_body();
-    f.ring_members = vec![vec![5, 0]];
-    let mut g = vector_body();
-    g.ring_members = vec![vec![5, 0, 0]];
-    let (e, f, g) = (tx_binding(&e), tx_binding(&f), tx_binding(&g));
-    assert!(e != f && f != g && e != g);
-    // Index bits never spill into the neighbour's slot.
-    let mut h = vector_body();
-    h.ring_members = vec![vec![u64::MAX, 0, 0]];
-    let mut i = vector_body();
-    i.ring_members = vec![vec![u64::MAX - 1, 1, 0]];
-    assert_ne!(tx_binding(&h), tx_binding(&i));
-    // A memo word equal to the next output's commitment does not shift outputs.
-    let mut c = vector_body();
-    c.outputs[0].memo = vec![12];
-    c.outputs.truncate(1);
-    let mut d = vector_body();
-    d.outputs[0].memo = vec![];
-    d.outputs[1].commitment = NoteCommitment(fr(12));
-    assert_ne!(tx_binding(&c), tx_binding(&d));
+    b.ring_members.pop();
+    assert_eq!(
+        tx_binding(&n, &b).unwrap_err(),
+        CircuitError::InputCountMismatch {
+            expected: 2,
+            got: 1
+        }
+    );
+    let mut b = vector_body();
+    b.ring_members[1].push(8);
+    assert_eq!(
+        tx_binding(&n, &b).unwrap_err(),
+        CircuitError::RingSizeMismatch {
+            input: 1,
+            expected: 4,
+            got: 5
+        }
+    );
+    let mut b = vector_body();
+    b.outputs.pop();
+    assert_eq!(
+        tx_binding(&n, &b).unwrap_err(),
+        CircuitError::OutputCountMismatch {
+            expected: 2,
+            got: 1
+        }
+    );
+    let mut b = vector_body();
+    b.outputs[1].memo = vec![0; MAX_MEMO_BYTES + 1];
+    assert_eq!(
+        tx_binding(&n, &b).unwrap_err(),
+        CircuitError::MemoTooLong {
+            output: 1,
+            len: MAX_MEMO_BYTES + 1,
+            max: MAX_MEMO_BYTES
+        }
+    );
+    let mut b = vector_body();
+    b.outputs[1].memo = vec![0; MAX_MEMO_BYTES];
+    tx_binding(&n, &b).unwrap();
+    let mut b = vector_body();
+    b.shape.ring_depth = 0;
+    assert_eq!(
+        tx_binding(&n, &b).unwrap_err(),
+        CircuitError::RingDepthOutOfRange(0)
+    );
 }
 
 #[test]
 fn binding_is_deterministic_and_usable_as_ctx() {
     let body = vector_body();
-    assert_eq!(tx_binding(&body), tx_binding(&body.clone()));
+    let c = ctx("supervm-testnet", &body);
+    assert_eq!(c, ctx("supervm-testnet", &body.clone()));
     let statement = RingCtStatement {
         shape: body.shape,
         ring_roots: vec![RingRoot(fr(1)), RingRoot(fr(2))],
         key_images: vec![KeyImage(fr(3)), KeyImage(fr(4))],
         output_commitments: body.outputs.iter().map(|o| o.commitment).collect(),
         fee: body.fee,
-        ctx: tx_binding(&body),
+        ctx: c,
     };
-    assert_eq!(
-        statement.to_public_inputs().last(),
-        Some(&tx_binding(&body).0)
-    );
+    assert_eq!(statement.to_public_inputs().last(), Some(&c.0));
 }

@@ -229,6 +229,65 @@ fn commitment_that_differs_from_the_witness_is_rejected() {
     assert!(!satisfies(&w3, p));
 }
 
+/// Two inputs spending one note: the same key image twice. Every other rule
+/// holds (same ring, same root, values balanced), so only the distinctness
+/// constraint can refuse it.
+fn same_note_twice() -> (RingCtWitness, Vec<Fr>) {
+    let (mut w, _) = base();
+    w.inputs[1] = w.inputs[0].clone();
+    let total = w.inputs[0].value + w.inputs[1].value;
+    w.outputs[1].value = Fr::zero();
+    w.outputs[0].value = total - w.fee;
+    let p = w.public_inputs_unchecked();
+    assert_eq!(p[KI0], p[KI0 + 1], "the two key images are equal");
+    (w, p)
+}
+
+#[test]
+fn equal_key_images_leave_the_constraint_system_unsatisfied() {
+    let (w, p) = same_note_twice();
+    // The native check names the rule...
+    assert_eq!(
+        w.check().unwrap_err(),
+        CircuitError::DuplicateInput {
+            first: 0,
+            second: 1
+        }
+    );
+    // ...and the circuit refuses it, in exactly one constraint: no value of
+    // the inverse witness satisfies (KI_0 - KI_1) · inv = 1 when KI_0 = KI_1.
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    RingCtCircuit::new_unchecked(w.clone(), p.clone())
+        .generate_constraints(cs.clone())
+        .unwrap();
+    cs.finalize();
+    assert!(!cs.is_satisfied().unwrap());
+    let matrices = cs.to_matrices().unwrap();
+    let abc = &matrices[ark_relations::gr1cs::R1CS_PREDICATE_LABEL];
+    let cs = cs.borrow().unwrap();
+    let z: Vec<Fr> = cs
+        .instance_assignment()
+        .unwrap()
+        .iter()
+        .chain(cs.witness_assignment().unwrap())
+        .copied()
+        .collect();
+    let eval = |row: &Vec<(Fr, usize)>| row.iter().map(|(c, i)| *c * z[*i]).sum::<Fr>();
+    let failing: Vec<usize> = (0..abc[0].len())
+        .filter(|&k| eval(&abc[0][k]) * eval(&abc[1][k]) != eval(&abc[2][k]))
+        .collect();
+    assert_eq!(failing.len(), 1, "only the distinctness constraint fails");
+    // The failing row is (KI_0 - KI_1) · inv = 1: its A side is zero however
+    // the inverse witness is chosen.
+    assert_eq!(
+        eval(&abc[0][failing[0]]) * eval(&abc[1][failing[0]]),
+        Fr::zero()
+    );
+    // Distinct key images with the same witness layout are fine (the base).
+    let (w, p) = base();
+    assert!(satisfies(&w, p));
+}
+
 #[test]
 fn changed_public_inputs_are_rejected() {
     let (w, p) = base();
@@ -308,11 +367,13 @@ fn count(shape: Shape) -> (usize, usize, usize) {
 fn constraint_counts_are_pinned() {
     // Update docs/PROTOCOL.md together with these numbers.
     let expected = [
+        // v2 adds m(m-1)/2 constraints: key images pairwise distinct.
         ("1x1-r4", 1503usize, 6usize),
         ("1x2-r16", 2135, 7),
-        ("2x2-r16", 3551, 9),
-        ("2x2-r64", 4163, 9),
-        ("4x4-r16", 7035, 15),
+        ("2x2-r16", 3552, 9),
+        ("2x2-r64", 4164, 9),
+        ("3x2-r16", 4970, 11),
+        ("4x4-r16", 7041, 15),
     ];
     for (text, constraints, instance) in expected {
         let (c, i, _) = count(shape(text));

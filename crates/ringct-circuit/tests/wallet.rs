@@ -114,6 +114,101 @@ fn spending_one_note_twice_is_refused() {
 }
 
 #[test]
+fn a_ring_that_repeats_a_member_is_refused() {
+    // The real note repeated (it also sits at its own position).
+    let mut spend = default_spend(11);
+    let position = spend.inputs[1].position;
+    let real = spend.inputs[1].ring.members()[position];
+    let other = (position + 3) % spend.inputs[1].ring.len();
+    let mut members = spend.inputs[1].ring.members().to_vec();
+    members[other] = real;
+    spend.inputs[1].ring = Ring::new(members).unwrap();
+    let (first, second) = (position.min(other), position.max(other));
+    assert_eq!(
+        spend.build().unwrap_err(),
+        CircuitError::DuplicateRingMember {
+            input: 1,
+            first,
+            second
+        }
+    );
+    // A decoy repeated.
+    let mut spend = default_spend(12);
+    let position = spend.inputs[0].position;
+    let (a, b) = ((position + 1) % 16, (position + 2) % 16);
+    let mut members = spend.inputs[0].ring.members().to_vec();
+    members[b] = members[a];
+    spend.inputs[0].ring = Ring::new(members).unwrap();
+    assert_eq!(
+        spend.build().unwrap_err(),
+        CircuitError::DuplicateRingMember {
+            input: 0,
+            first: a.min(b),
+            second: a.max(b)
+        }
+    );
+}
+
+#[test]
+fn outputs_with_one_commitment_are_refused() {
+    let mut spend = default_spend(13);
+    // Same value, blinding and owner: the same commitment ("faerie gold").
+    let total: u64 = spend.outputs.iter().map(|o| o.value).sum();
+    spend.outputs[0].value = total / 2;
+    spend.outputs[1] = spend.outputs[0].clone();
+    spend.fee += total - 2 * (total / 2);
+    assert_eq!(
+        spend.build().unwrap_err(),
+        CircuitError::DuplicateOutputCommitment {
+            first: 0,
+            second: 1
+        }
+    );
+}
+
+#[test]
+fn an_output_that_is_already_a_ring_member_is_refused() {
+    let mut spend = default_spend(14);
+    // Output 1 re-creates a decoy of input 0's ring exactly.
+    let position = spend.inputs[0].position;
+    let decoy_at = (position + 5) % 16;
+    let kp = KeyPair::random(&mut rng(3));
+    let note = Note {
+        value: spend.outputs[1].value,
+        blinding: ark_std::UniformRand::rand(&mut rng(4)),
+        owner: kp.public_key,
+    };
+    let mut members = spend.inputs[0].ring.members().to_vec();
+    members[decoy_at] = note.commitment();
+    spend.inputs[0].ring = Ring::new(members).unwrap();
+    spend.outputs[1] = note;
+    assert_eq!(
+        spend.build().unwrap_err(),
+        CircuitError::OutputCommitmentInRing {
+            output: 1,
+            input: 0,
+            position: decoy_at
+        }
+    );
+}
+
+#[test]
+fn sampled_spends_have_distinct_ring_members() {
+    let mut r = rng(15);
+    for text in ["1x1-r4", "2x2-r16"] {
+        let shape: Shape = text.parse().unwrap();
+        for _ in 0..5 {
+            let (w, _) = ringct_circuit::sample::random_spend(shape, &mut r).unwrap();
+            assert_eq!(w.inputs.len(), shape.inputs);
+        }
+    }
+    let avoid = [NoteCommitment(Fr::from(1u64))];
+    let decoys = ringct_circuit::sample::distinct_decoys(255, &avoid, &mut r);
+    let set: std::collections::HashSet<_> = decoys.iter().chain(&avoid).collect();
+    assert_eq!(set.len(), 256);
+}
+
+#[test]
 fn unbalanced_and_overflowing_values_are_refused() {
     let mut spend = default_spend(8);
     spend.fee += 1;

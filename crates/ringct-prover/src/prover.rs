@@ -166,7 +166,11 @@ impl RingCtParallelProver {
             .filter_map(|r| r.as_ref().ok().map(|p| p.latency))
             .collect();
         let stats = BatchStats::from_latencies(witnesses.len(), latencies.clone(), wall);
-        crate::metrics::record_batch(&stats, &latencies);
+        crate::metrics::record_batch(
+            &stats,
+            &latencies,
+            results.iter().filter_map(|r| r.as_ref().err()),
+        );
         BatchOutcome { results, stats }
     }
 

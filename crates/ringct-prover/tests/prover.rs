@@ -155,17 +155,41 @@ fn metrics_move_by_the_right_amounts() {
         prover.prove_batch(&ws[1..]);
     });
     let mut seen = std::collections::HashMap::new();
+    let mut failed_by_reason = std::collections::BTreeMap::new();
     for (key, _, _, value) in snapshotter.snapshot().into_vec() {
         let name = key.key().name().to_string();
-        assert!(
-            supervm_telemetry::find(&name).is_some(),
-            "{name} is not in the catalog"
+        let def = supervm_telemetry::find(&name);
+        assert!(def.is_some(), "{name} is not in the catalog");
+        let labels: Vec<(String, String)> = key
+            .key()
+            .labels()
+            .map(|l| (l.key().to_owned(), l.value().to_owned()))
+            .collect();
+        let declared: Vec<&str> = def.unwrap().labels.to_vec();
+        assert_eq!(
+            labels.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            declared,
+            "{name}: labels"
         );
+        if name == supervm_telemetry::names::ZK_PARALLEL_PROOF_FAILED_TOTAL {
+            let DebugValue::Counter(n) = value else {
+                panic!("{name} is not a counter")
+            };
+            failed_by_reason.insert(labels[0].1.clone(), n);
+            continue;
+        }
         seen.insert(name, value);
     }
     use supervm_telemetry::names::*;
     assert_eq!(seen[ZK_PARALLEL_PROOF_TOTAL], DebugValue::Counter(5));
-    assert_eq!(seen[ZK_PARALLEL_PROOF_FAILED_TOTAL], DebugValue::Counter(1));
+    // The invalid witness is a client error, not a prover fault; both series exist.
+    assert_eq!(
+        failed_by_reason,
+        std::collections::BTreeMap::from([
+            ("invalid_witness".to_string(), 1),
+            ("prover_error".to_string(), 0),
+        ])
+    );
     assert_eq!(seen[ZK_PARALLEL_BATCHES_TOTAL], DebugValue::Counter(2));
     match &seen[ZK_PARALLEL_PROOF_DURATION_SECONDS] {
         DebugValue::Histogram(v) => assert_eq!(v.len(), 4),

@@ -187,6 +187,17 @@ pub enum TxError {
         /// The missing ledger index.
         index: u64,
     },
+    /// Privacy path: a ring lists the same ledger index twice. Such a ring gives the
+    /// spend less (or no) anonymity and lets observers rule the note out of other rings.
+    #[error("input {input}: ring members {first} and {second} are the same ledger entry")]
+    DuplicateRingMember {
+        /// Input index.
+        input: usize,
+        /// First position in the ring holding the index.
+        first: usize,
+        /// Second position holding it.
+        second: usize,
+    },
     /// Privacy path: two inputs of the transaction show the same key image (they spend
     /// one note twice).
     #[error("inputs {first} and {second} have the same key image")]
@@ -207,6 +218,39 @@ pub enum TxError {
         input: usize,
         /// `true`: spent earlier in this block; `false`: spent before this block.
         in_block: bool,
+    },
+    /// Privacy path: two outputs of the transaction have the same commitment. Key images
+    /// depend only on (sk, cm), so only one of the two notes could ever be spent.
+    #[error("outputs {first} and {second} have the same note commitment")]
+    DuplicateOutputCommitment {
+        /// First output with the commitment.
+        first: usize,
+        /// Second output with it.
+        second: usize,
+    },
+    /// Privacy path: an output's commitment is already in the note ledger (at the start
+    /// of the block).
+    #[error("output {output}: the commitment is already in the note ledger at index {index}")]
+    OutputCommitmentInLedger {
+        /// Output index.
+        output: usize,
+        /// Where the ledger holds it.
+        index: u64,
+    },
+    /// Privacy path: an output's commitment was created by an earlier accepted
+    /// transaction of the same block.
+    #[error("output {output}: the commitment was created by an earlier transaction of this block")]
+    OutputCommitmentInBlock {
+        /// Output index.
+        output: usize,
+    },
+    /// Privacy path: the body has no canonical encoding, so no binding value. The
+    /// checks before it (counts, memo sizes) leave nothing that can fail here; the
+    /// variant keeps the rule typed rather than assumed.
+    #[error("the transaction body has no canonical encoding: {reason}")]
+    MalformedBody {
+        /// The encoding rule the body breaks.
+        reason: CircuitError,
     },
     /// Privacy path: the proof does not verify against the public inputs the runtime
     /// derived (ring roots from the ledger, key images, output commitments, fee and the
@@ -241,8 +285,13 @@ impl TxError {
             TxError::OutputCountMismatch { .. } => ErrorKind::OutputCountMismatch,
             TxError::MemoTooLong { .. } => ErrorKind::MemoTooLong,
             TxError::RingMemberNotInLedger { .. } => ErrorKind::RingMemberNotInLedger,
+            TxError::DuplicateRingMember { .. } => ErrorKind::DuplicateRingMember,
             TxError::DuplicateKeyImage { .. } => ErrorKind::DuplicateKeyImage,
             TxError::KeyImageSpent { .. } => ErrorKind::KeyImageSpent,
+            TxError::DuplicateOutputCommitment { .. } => ErrorKind::DuplicateOutputCommitment,
+            TxError::OutputCommitmentInLedger { .. } => ErrorKind::OutputCommitmentInLedger,
+            TxError::OutputCommitmentInBlock { .. } => ErrorKind::OutputCommitmentInBlock,
+            TxError::MalformedBody { .. } => ErrorKind::MalformedBody,
             TxError::InvalidProof { .. } => ErrorKind::InvalidProof,
         }
     }
@@ -293,10 +342,20 @@ pub enum ErrorKind {
     MemoTooLong,
     /// See [`TxError::RingMemberNotInLedger`].
     RingMemberNotInLedger,
+    /// See [`TxError::DuplicateRingMember`].
+    DuplicateRingMember,
     /// See [`TxError::DuplicateKeyImage`].
     DuplicateKeyImage,
     /// See [`TxError::KeyImageSpent`].
     KeyImageSpent,
+    /// See [`TxError::DuplicateOutputCommitment`].
+    DuplicateOutputCommitment,
+    /// See [`TxError::OutputCommitmentInLedger`].
+    OutputCommitmentInLedger,
+    /// See [`TxError::OutputCommitmentInBlock`].
+    OutputCommitmentInBlock,
+    /// See [`TxError::MalformedBody`].
+    MalformedBody,
     /// See [`TxError::InvalidProof`].
     InvalidProof,
 }
@@ -323,8 +382,13 @@ impl ErrorKind {
         ErrorKind::OutputCountMismatch,
         ErrorKind::MemoTooLong,
         ErrorKind::RingMemberNotInLedger,
+        ErrorKind::DuplicateRingMember,
         ErrorKind::DuplicateKeyImage,
         ErrorKind::KeyImageSpent,
+        ErrorKind::DuplicateOutputCommitment,
+        ErrorKind::OutputCommitmentInLedger,
+        ErrorKind::OutputCommitmentInBlock,
+        ErrorKind::MalformedBody,
         ErrorKind::InvalidProof,
     ];
 
@@ -350,8 +414,13 @@ impl ErrorKind {
             ErrorKind::OutputCountMismatch => "OutputCountMismatch",
             ErrorKind::MemoTooLong => "MemoTooLong",
             ErrorKind::RingMemberNotInLedger => "RingMemberNotInLedger",
+            ErrorKind::DuplicateRingMember => "DuplicateRingMember",
             ErrorKind::DuplicateKeyImage => "DuplicateKeyImage",
             ErrorKind::KeyImageSpent => "KeyImageSpent",
+            ErrorKind::DuplicateOutputCommitment => "DuplicateOutputCommitment",
+            ErrorKind::OutputCommitmentInLedger => "OutputCommitmentInLedger",
+            ErrorKind::OutputCommitmentInBlock => "OutputCommitmentInBlock",
+            ErrorKind::MalformedBody => "MalformedBody",
             ErrorKind::InvalidProof => "InvalidProof",
         }
     }
@@ -415,6 +484,19 @@ pub enum ConfigError {
         var: &'static str,
         /// Its raw value.
         value: String,
+    },
+    /// A genesis note's commitment is already in the ledger (or earlier in the same
+    /// list): the ledger holds each commitment once.
+    #[error("the note commitment is already in the ledger at index {existing}")]
+    DuplicateNote {
+        /// Where the ledger (or the list being minted) already has it.
+        existing: u64,
+    },
+    /// A state diff does not fit the state it is applied to.
+    #[error("the state diff does not fit this state: {what}")]
+    DiffMismatch {
+        /// What does not fit.
+        what: &'static str,
     },
     /// An error-kind list has an empty entry (e.g. `"GasExhausted,"` or `""`).
     #[error("{var}={value:?} has an empty entry; expected comma-separated error kind names")]
@@ -544,6 +626,11 @@ mod tests {
                 max: 1024,
             },
             TxError::RingMemberNotInLedger { input: 0, index: 9 },
+            TxError::DuplicateRingMember {
+                input: 0,
+                first: 1,
+                second: 2,
+            },
             TxError::DuplicateKeyImage {
                 first: 0,
                 second: 1,
@@ -551,6 +638,21 @@ mod tests {
             TxError::KeyImageSpent {
                 input: 0,
                 in_block: true,
+            },
+            TxError::DuplicateOutputCommitment {
+                first: 0,
+                second: 1,
+            },
+            TxError::OutputCommitmentInLedger {
+                output: 0,
+                index: 3,
+            },
+            TxError::OutputCommitmentInBlock { output: 1 },
+            TxError::MalformedBody {
+                reason: CircuitError::InputCountMismatch {
+                    expected: 2,
+                    got: 1,
+                },
             },
             TxError::InvalidProof {
                 reason: VerifierError::EquationFailed,

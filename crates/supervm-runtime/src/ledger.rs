@@ -11,17 +11,22 @@
 //!
 //! Invariants the containers themselves enforce:
 //! - [`NoteLedger`] is append-only: an index, once assigned, always names the same
-//!   commitment.
+//!   commitment; and it holds each commitment at most once (protocol v2): a key image is
+//!   `H2(KEY_IMAGE, sk, cm)`, so two notes with one commitment would share one key image
+//!   and only one of them could ever be spent ("faerie gold"). A commitment-to-index map
+//!   answers "is this commitment new?" in O(1).
 //! - [`KeyImageSet`] only grows: a key image, once spent, stays spent.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 pub use ringct_circuit::{KeyImage, NoteCommitment};
 
-/// Append-only, indexed list of note commitments.
+/// Append-only, indexed list of distinct note commitments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NoteLedger {
     notes: Vec<NoteCommitment>,
+    /// The inverse of `notes`: every commitment's index.
+    index: HashMap<NoteCommitment, u64>,
 }
 
 impl NoteLedger {
@@ -30,12 +35,30 @@ impl NoteLedger {
         Self::default()
     }
 
-    /// Appends a commitment and returns its index. The Privacy path appends accepted
-    /// outputs; [`State::mint_note`](crate::State::mint_note) seeds a genesis ledger.
-    pub fn append(&mut self, commitment: NoteCommitment) -> u64 {
+    /// Appends a commitment and returns its new index, or returns `None` and changes
+    /// nothing if the ledger already holds it. The Privacy path appends accepted outputs
+    /// (after checking they are new); [`State::mint_note`](crate::State::mint_note) seeds
+    /// a genesis ledger.
+    pub fn append(&mut self, commitment: NoteCommitment) -> Option<u64> {
         let index = self.len();
-        self.notes.push(commitment);
-        index
+        match self.index.entry(commitment) {
+            std::collections::hash_map::Entry::Occupied(_) => None,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+                self.notes.push(commitment);
+                Some(index)
+            }
+        }
+    }
+
+    /// The index of `commitment`, if the ledger holds it.
+    pub fn index_of(&self, commitment: &NoteCommitment) -> Option<u64> {
+        self.index.get(commitment).copied()
+    }
+
+    /// Whether the ledger holds `commitment`.
+    pub fn contains(&self, commitment: &NoteCommitment) -> bool {
+        self.index.contains_key(commitment)
     }
 
     /// The commitment at `index`, if any.
@@ -112,10 +135,24 @@ mod tests {
     }
 
     #[test]
+    fn ledger_refuses_a_commitment_it_holds() {
+        let mut l = NoteLedger::new();
+        assert_eq!(l.append(cm(1)), Some(0));
+        let before = l.clone();
+        assert_eq!(l.append(cm(1)), None);
+        assert_eq!(l, before);
+        assert_eq!(l.index_of(&cm(1)), Some(0));
+        assert_eq!(l.index_of(&cm(2)), None);
+        assert!(l.contains(&cm(1)) && !l.contains(&cm(2)));
+        assert_eq!(l.append(cm(2)), Some(1));
+        assert_eq!(l.index_of(&cm(2)), Some(1));
+    }
+
+    #[test]
     fn ledger_indexes_are_stable() {
         let mut l = NoteLedger::new();
-        assert_eq!(l.append(cm(1)), 0);
-        assert_eq!(l.append(cm(2)), 1);
+        assert_eq!(l.append(cm(1)), Some(0));
+        assert_eq!(l.append(cm(2)), Some(1));
         assert_eq!(l.get(0), Some(&cm(1)));
         assert_eq!(l.get(1), Some(&cm(2)));
         assert_eq!(l.get(2), None);

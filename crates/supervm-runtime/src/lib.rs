@@ -38,9 +38,10 @@
 //! # Must never
 //! - accept a private transaction without a valid verdict for its proof, or verify it
 //!   against public inputs supplied by the sender: ring roots are recomputed from the
-//!   ledger's commitments at the listed indices and `ctx` from the transaction body
-//!   ([`ringct_circuit::tx_binding`]), and key images are checked unique within the
-//!   transaction, the block and the ledger;
+//!   ledger's commitments at the listed indices and `ctx` from the network id and the
+//!   transaction body ([`ringct_circuit::tx_binding`]), key images are checked unique
+//!   within the transaction, the block and the ledger, and output commitments are
+//!   checked new (not in the ledger, the block or twice in the transaction);
 //! - leave any effect of a failed transaction: no data, balance or version change (a
 //!   public transaction runs on an overlay; only a success is committed), no key image
 //!   and no ledger entry (a private transaction writes only once accepted);
@@ -115,6 +116,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod diff;
 pub mod error;
 pub mod fallback;
 mod interpreter;
@@ -130,6 +132,7 @@ mod telemetry;
 pub mod transaction;
 mod vm;
 
+pub use diff::{BlockEffects, NewNote, SpentKeyImage, StateDiff};
 pub use error::{ConfigError, ErrorKind, TxError, UnknownErrorKind};
 pub use fallback::{
     FallbackPolicy, DEFAULT_FALLBACK_KINDS, ENABLE_FAST_FALLBACK_VAR, FALLBACK_ON_ERRORS_VAR,
@@ -138,7 +141,7 @@ pub use ledger::{KeyImage, KeyImageSet, NoteCommitment, NoteLedger};
 pub use object::{Address, Object, ObjectId, Owner};
 pub use program::{ExecLimits, Instruction, Program};
 pub use receipt::Receipt;
-pub use ringct_circuit::{tx_binding, Shape, TxBody, TxOutput};
+pub use ringct_circuit::{tx_binding, NetworkId, Shape, TxBody, TxId, TxOutput};
 pub use routing::{route, Path};
 pub use state::State;
 pub use telemetry::REJECTED_PATH_LABEL;

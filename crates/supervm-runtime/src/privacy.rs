@@ -1,12 +1,14 @@
 //! The Privacy path: RingCT transactions ([`PrivateTx`]) verified in batch and applied to
-//! the note ledger and the key-image set.
+//! the note ledger and the key-image set (protocol v2).
 //!
 //! # Configuration
 //! One verifying key per shape, given as a `ringct_verifier::BatchVerifier` to
 //! [`SuperVM::with_privacy_verifier`](crate::SuperVM::with_privacy_verifier). A transaction
 //! whose shape has no configured key fails with `NoVerifyingKey`. Check the key's
 //! fingerprint against the one the node is configured with
-//! (`BatchVerifier::check_fingerprint`) before handing it over.
+//! (`BatchVerifier::check_fingerprint`) before handing it over. The network id
+//! ([`SuperVM::with_network`](crate::SuperVM::with_network)) enters every transaction's
+//! binding value, so a transaction proved for another network fails with `InvalidProof`.
 //!
 //! # The phase
 //! Private transactions are routed to [`Path::Privacy`](crate::Path::Privacy) (routing never
@@ -25,26 +27,40 @@
 //!    3. every ring member is an index of the ledger (`RingMemberNotInLedger`, input by
 //!       input, member by member); so notes created in a block can be ring members from
 //!       the next block on;
-//!    4. key images are pairwise distinct within the transaction (`DuplicateKeyImage`);
-//!    5. no key image is in the spent set (`KeyImageSpent`, `in_block: false`): a known
-//!       double spend costs no pairing;
+//!    4. the members of each ring are distinct ledger indices (`DuplicateRingMember`).
+//!       The ledger holds each commitment once, so distinct indices are distinct notes;
+//!    5. key images are pairwise distinct within the transaction (`DuplicateKeyImage`;
+//!       the circuit enforces it too since v2);
+//!    6. no key image is in the spent set (`KeyImageSpent`, `in_block: false`);
+//!    7. output commitments are pairwise distinct (`DuplicateOutputCommitment`) and none
+//!       is in the ledger (`OutputCommitmentInLedger`). A key image is
+//!       `H2(KEY_IMAGE, sk, cm)`, so two notes with one commitment share one key image and
+//!       the second could never be spent ("faerie gold"): a recipient who credits per
+//!       received note would be paid twice and could spend once;
 //!
 //!    then the statement is derived, never taken from the sender: ring roots are
 //!    recomputed from the ledger's commitments at the listed indices, key images and
 //!    output commitments come from the transaction, the fee from the body, and `ctx` is
-//!    `tx_binding(body)`. The proof bytes and these public inputs make a
-//!    `ringct_verifier::Item` (the verifier decodes the proof strictly). This step runs in
-//!    parallel over the transactions (on the runtime's pool); results are collected in
-//!    block order.
-//! 2. **Verification**: the items of every transaction that passed step 1 are verified
-//!    with one `BatchVerifier::verify_batch` call per shape present in the block (one call
-//!    in the usual single-shape block); transactions that failed step 1 are left out. A
+//!    the binding of the body on this network (`PrivateTx::binding`). The proof bytes and
+//!    these public inputs make a `ringct_verifier::Item` (the verifier decodes the proof
+//!    strictly). This step runs in parallel over the transactions (on the runtime's
+//!    pool); results are collected in block order. None of these rules costs a pairing.
+//! 2. **Verification.** Walking the block in order, a transaction that passed step 1 and
+//!    shares a key image or an output commitment with an *earlier* transaction that passed
+//!    step 1 is *deferred*; every other one goes into one `BatchVerifier::verify_batch`
+//!    call per shape present in the block (one call in the usual single-shape block). A
 //!    proof that does not verify (`InvalidProof`) fails only its own transaction: the
 //!    verifier gives every item its own verdict.
-//! 3. **Apply**, one transaction after the other in block order: a verified transaction
-//!    whose key image was spent by an earlier accepted transaction of this block fails
-//!    with `KeyImageSpent` (`in_block: true`); otherwise it is accepted: its key images
-//!    are marked spent and its outputs are appended to the ledger, in output order.
+//! 3. **Apply**, one transaction after the other in block order. A transaction that
+//!    spends a key image spent by an earlier *accepted* transaction of the block fails
+//!    with `KeyImageSpent` (`in_block: true`); one that creates a commitment an earlier
+//!    accepted transaction created fails with `OutputCommitmentInBlock`. Neither costs a
+//!    pairing: a conflicting transaction was deferred, not verified. A deferred
+//!    transaction that no longer conflicts (the earlier one was rejected) is verified
+//!    then, alone; so a sender cannot get an honest transaction rejected by putting an
+//!    invalid one with the same key image before it. Otherwise the transaction is
+//!    accepted: its key images are marked spent and its outputs are appended to the
+//!    ledger, in output order.
 //!
 //! A transaction that fails at any step changes nothing: steps 1 and 2 only read the
 //! state, and step 3 writes only for an accepted transaction, after its last check.
@@ -57,23 +73,26 @@
 //!
 //! # Invariant
 //! A private transaction is never accepted without a [`Verdict::Valid`] for its proof
-//! against public inputs the runtime derived itself.
+//! against public inputs the runtime derived itself; the ledger never holds a commitment
+//! twice, and a key image is accepted once, ever.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use ringct_circuit::{tx_binding, Ring, RingCtStatement, RingRoot, Shape};
+use ringct_circuit::{NetworkId, NoteCommitment, Ring, RingCtStatement, RingRoot, Shape};
 use ringct_verifier::{BatchVerifier, Item, Verdict, VerifierError};
 
+use crate::diff::{NewNote, SpentKeyImage, StateDiff};
 use crate::error::TxError;
+use crate::ledger::KeyImage;
 use crate::receipt::Receipt;
 use crate::state::State;
 use crate::transaction::PrivateTx;
 
-/// Largest memo an output may carry, in bytes (an encrypted note opening needs a few
-/// hundred). Bounds the cost of the transaction binding.
-pub const MAX_MEMO_BYTES: usize = 1024;
+/// Largest memo an output may carry, in bytes: the protocol's bound
+/// ([`ringct_circuit::MAX_MEMO_BYTES`]), which bounds the cost of the transaction binding.
+pub const MAX_MEMO_BYTES: usize = ringct_circuit::MAX_MEMO_BYTES;
 
 /// A private transaction waiting for the Privacy path, with its position in the block.
 pub(crate) type QueuedPrivate<'t> = (usize, &'t PrivateTx);
@@ -86,84 +105,160 @@ fn install<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Se
     }
 }
 
+/// What step 1 made of a transaction that passed its checks.
+struct Prepared {
+    shape: Shape,
+    item: Item,
+}
+
+/// Where a transaction stands between steps 1 and 3.
+enum Pending {
+    /// Failed step 1 with this error.
+    Failed(TxError),
+    /// In this block's batch; the verdict is filled in by step 2.
+    Batched(Result<(), TxError>),
+    /// Conflicts with an earlier transaction of the block that passed step 1: verified
+    /// in step 3 only if that earlier one was rejected.
+    Deferred(Prepared),
+}
+
+/// The verifier for `shape`, on the runtime's pool when it has one.
+fn verifier_for(
+    verifiers: &BTreeMap<Shape, BatchVerifier>,
+    shape: &Shape,
+    pool: Option<&Arc<rayon::ThreadPool>>,
+) -> Option<BatchVerifier> {
+    let verifier = verifiers.get(shape)?;
+    Some(match pool {
+        Some(pool) => verifier.clone().with_pool(Arc::clone(pool)),
+        None => verifier.clone(),
+    })
+}
+
+fn outcome_of(verdict: Verdict) -> Result<(), TxError> {
+    match verdict {
+        Verdict::Valid => Ok(()),
+        Verdict::Invalid(reason) => Err(TxError::InvalidProof { reason }),
+    }
+}
+
 /// Runs the Privacy phase over `txs` (in block order) and writes each transaction's
 /// outcome into its receipt. See the module docs for the steps.
 pub(crate) fn run(
     txs: &[QueuedPrivate<'_>],
     state: &mut State,
+    network: &NetworkId,
     verifiers: &BTreeMap<Shape, BatchVerifier>,
     pool: Option<&Arc<rayon::ThreadPool>>,
     receipts: &mut [Receipt],
+    diff: &mut StateDiff,
 ) {
     if txs.is_empty() {
         return;
     }
 
     // Step 1: checks and public inputs, against the state at the start of the phase.
-    let prepared: Vec<Result<(Shape, Item), TxError>> = {
+    let prepared: Vec<Result<Prepared, TxError>> = {
         let state = &*state;
         install(pool.map(|p| &**p), || {
             txs.par_iter()
-                .map(|(_, tx)| prepare(tx, state, verifiers))
+                .map(|(_, tx)| prepare(tx, state, network, verifiers))
                 .collect()
         })
     };
 
-    // Step 2: one batch per shape; every verified transaction gets its verdict.
-    let mut outcomes: Vec<Result<(), TxError>> = Vec::with_capacity(txs.len());
+    // Claims of earlier transactions that passed step 1: a later transaction that shares a
+    // key image or an output commitment with one of them is deferred, not verified now.
+    let mut claimed_images: HashSet<KeyImage> = HashSet::new();
+    let mut claimed_outputs: HashSet<NoteCommitment> = HashSet::new();
+    let mut pending: Vec<Pending> = Vec::with_capacity(txs.len());
     let mut batches: BTreeMap<Shape, (Vec<usize>, Vec<Item>)> = BTreeMap::new();
-    for (k, p) in prepared.into_iter().enumerate() {
-        match p {
-            Ok((shape, item)) => {
-                let (positions, items) = batches.entry(shape).or_default();
-                positions.push(k);
-                items.push(item);
-                // Replaced by the verdict below; a missing verdict keeps it rejected.
-                outcomes.push(Err(TxError::InvalidProof {
-                    reason: VerifierError::EquationFailed,
-                }));
+    for (k, ((_, tx), p)) in txs.iter().zip(prepared).enumerate() {
+        let p = match p {
+            Ok(p) => p,
+            Err(e) => {
+                pending.push(Pending::Failed(e));
+                continue;
             }
-            Err(e) => outcomes.push(Err(e)),
+        };
+        let outputs = tx.body.outputs.iter().map(|o| o.commitment);
+        let conflicts = tx.key_images.iter().any(|ki| claimed_images.contains(ki))
+            || outputs.clone().any(|cm| claimed_outputs.contains(&cm));
+        claimed_images.extend(tx.key_images.iter().copied());
+        claimed_outputs.extend(outputs);
+        if conflicts {
+            pending.push(Pending::Deferred(p));
+        } else {
+            let (positions, items) = batches.entry(p.shape).or_default();
+            positions.push(k);
+            items.push(p.item);
+            // Replaced by the verdict below; a missing verdict keeps it rejected.
+            pending.push(Pending::Batched(Err(TxError::InvalidProof {
+                reason: VerifierError::EquationFailed,
+            })));
         }
     }
+
+    // Step 2: one batch per shape; every batched transaction gets its own verdict.
     for (shape, (positions, items)) in &batches {
-        let Some(verifier) = verifiers.get(shape) else {
+        let Some(verifier) = verifier_for(verifiers, shape, pool) else {
             continue; // step 1 only passes configured shapes
-        };
-        let verifier = match pool {
-            Some(pool) => verifier.clone().with_pool(Arc::clone(pool)),
-            None => verifier.clone(),
         };
         let report = verifier.verify_batch(items);
         for (&k, verdict) in positions.iter().zip(report.verdicts) {
-            outcomes[k] = match verdict {
-                Verdict::Valid => Ok(()),
-                Verdict::Invalid(reason) => Err(TxError::InvalidProof { reason }),
-            };
+            pending[k] = Pending::Batched(outcome_of(verdict));
         }
     }
 
     // Step 3: apply in block order.
-    let mut spent_in_block = BTreeSet::new();
-    for ((i, tx), outcome) in txs.iter().zip(outcomes) {
-        let result = outcome.and_then(|()| {
-            match tx
-                .key_images
-                .iter()
-                .position(|ki| spent_in_block.contains(ki) || state.key_images().contains(ki))
-            {
-                Some(input) => Err(TxError::KeyImageSpent {
-                    input,
-                    in_block: true,
-                }),
-                None => Ok(()),
+    let mut spent_in_block: HashSet<KeyImage> = HashSet::new();
+    let mut created_in_block: HashSet<NoteCommitment> = HashSet::new();
+    for ((i, tx), pending) in txs.iter().zip(pending) {
+        let result = match pending {
+            Pending::Failed(e) => Err(e),
+            Pending::Batched(outcome) => {
+                outcome.and_then(|()| in_block_conflict(tx, &spent_in_block, &created_in_block))
             }
-        });
+            Pending::Deferred(p) => {
+                in_block_conflict(tx, &spent_in_block, &created_in_block).and_then(|()| {
+                    // The earlier transaction it conflicted with was rejected: verify
+                    // this one now, alone.
+                    match verifier_for(verifiers, &p.shape, pool) {
+                        Some(v) => v
+                            .verify_batch(std::slice::from_ref(&p.item))
+                            .verdicts
+                            .into_iter()
+                            .next()
+                            .map_or(
+                                Err(TxError::InvalidProof {
+                                    reason: VerifierError::EquationFailed,
+                                }),
+                                outcome_of,
+                            ),
+                        None => Err(TxError::NoVerifyingKey { shape: p.shape }),
+                    }
+                })
+            }
+        };
         let receipt = &mut receipts[*i];
         match result {
             Ok(()) => {
                 spent_in_block.extend(tx.key_images.iter().copied());
+                created_in_block.extend(tx.body.outputs.iter().map(|o| o.commitment));
+                let first = state.notes().len();
                 state.commit_private(&tx.key_images, tx.body.outputs.iter().map(|o| o.commitment));
+                diff.key_images.extend(
+                    tx.key_images
+                        .iter()
+                        .map(|&key_image| SpentKeyImage { key_image, tx: *i }),
+                );
+                diff.notes
+                    .extend(tx.body.outputs.iter().enumerate().map(|(k, o)| NewNote {
+                        index: first + k as u64,
+                        commitment: o.commitment,
+                        memo: o.memo.clone(),
+                        tx: *i,
+                    }));
                 receipt.error = None;
             }
             Err(e) => receipt.error = Some(e),
@@ -171,13 +266,57 @@ pub(crate) fn run(
     }
 }
 
-/// Step 1 for one transaction: the structural rules in the documented order, then the
-/// statement derived from `state` and the item to verify.
+/// Step 3's rules against the transactions of the block accepted so far: no key image
+/// spent, no output commitment created by them.
+fn in_block_conflict(
+    tx: &PrivateTx,
+    spent_in_block: &HashSet<KeyImage>,
+    created_in_block: &HashSet<NoteCommitment>,
+) -> Result<(), TxError> {
+    if let Some(input) = tx
+        .key_images
+        .iter()
+        .position(|ki| spent_in_block.contains(ki))
+    {
+        return Err(TxError::KeyImageSpent {
+            input,
+            in_block: true,
+        });
+    }
+    if let Some(output) = tx
+        .body
+        .outputs
+        .iter()
+        .position(|o| created_in_block.contains(&o.commitment))
+    {
+        return Err(TxError::OutputCommitmentInBlock { output });
+    }
+    Ok(())
+}
+
+/// The first pair of equal items `(first, second)`, `first < second`, in order of
+/// `second`.
+fn first_repeat<T: Eq + std::hash::Hash>(
+    items: impl IntoIterator<Item = T>,
+) -> Option<(usize, usize)> {
+    let mut seen = HashMap::new();
+    for (k, item) in items.into_iter().enumerate() {
+        if let Some(&first) = seen.get(&item) {
+            return Some((first, k));
+        }
+        seen.insert(item, k);
+    }
+    None
+}
+
+/// Step 1 for one transaction: the structural and ledger rules in the documented order,
+/// then the statement derived from `state` and the item to verify.
 fn prepare(
     tx: &PrivateTx,
     state: &State,
+    network: &NetworkId,
     verifiers: &BTreeMap<Shape, BatchVerifier>,
-) -> Result<(Shape, Item), TxError> {
+) -> Result<Prepared, TxError> {
     let body = &tx.body;
     let shape = body.shape;
     // Only valid shapes can be configured, so `shape` is valid past this point.
@@ -235,10 +374,17 @@ fn prepare(
             .collect::<Result<Vec<_>, _>>()?;
         rings.push(members);
     }
-    for (second, ki) in tx.key_images.iter().enumerate() {
-        if let Some(first) = tx.key_images[..second].iter().position(|k| k == ki) {
-            return Err(TxError::DuplicateKeyImage { first, second });
+    for (input, refs) in body.ring_members.iter().enumerate() {
+        if let Some((first, second)) = first_repeat(refs) {
+            return Err(TxError::DuplicateRingMember {
+                input,
+                first,
+                second,
+            });
         }
+    }
+    if let Some((first, second)) = first_repeat(&tx.key_images) {
+        return Err(TxError::DuplicateKeyImage { first, second });
     }
     if let Some(input) = tx
         .key_images
@@ -250,7 +396,18 @@ fn prepare(
             in_block: false,
         });
     }
+    if let Some((first, second)) = first_repeat(body.outputs.iter().map(|o| o.commitment)) {
+        return Err(TxError::DuplicateOutputCommitment { first, second });
+    }
+    for (output, out) in body.outputs.iter().enumerate() {
+        if let Some(index) = state.notes().index_of(&out.commitment) {
+            return Err(TxError::OutputCommitmentInLedger { output, index });
+        }
+    }
 
+    let ctx = tx
+        .binding(network)
+        .map_err(|reason| TxError::MalformedBody { reason })?;
     let ring_roots = rings
         .into_iter()
         .enumerate()
@@ -271,10 +428,10 @@ fn prepare(
         key_images: tx.key_images.clone(),
         output_commitments: body.outputs.iter().map(|o| o.commitment).collect(),
         fee: body.fee,
-        ctx: tx_binding(body),
+        ctx,
     };
-    Ok((
+    Ok(Prepared {
         shape,
-        Item::from_proof_bytes(&tx.proof, statement.to_public_inputs()),
-    ))
+        item: Item::from_proof_bytes(&tx.proof, statement.to_public_inputs()),
+    })
 }

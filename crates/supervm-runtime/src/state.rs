@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use std::ops::Range;
 
-use crate::error::TxError;
+use crate::error::{ConfigError, TxError};
 use crate::ledger::{KeyImage, KeyImageSet, NoteCommitment, NoteLedger};
 use crate::object::{Object, ObjectId};
 
@@ -69,38 +69,64 @@ impl State {
         &self.key_images
     }
 
-    /// Appends a note commitment to the ledger as is and returns its index. For building
+    /// Appends a note commitment to the ledger and returns its index. For building
     /// genesis states (minting notes for tests, benchmarks or a chain's initial
-    /// distribution); execution never calls this.
-    pub fn mint_note(&mut self, commitment: NoteCommitment) -> u64 {
-        self.notes.append(commitment)
+    /// distribution); execution never calls this. Refuses a commitment the ledger already
+    /// holds (`DuplicateNote`), changing nothing.
+    pub fn mint_note(&mut self, commitment: NoteCommitment) -> Result<u64, ConfigError> {
+        let existing = self.notes.index_of(&commitment);
+        self.notes
+            .append(commitment)
+            .ok_or(ConfigError::DuplicateNote {
+                existing: existing.unwrap_or_default(),
+            })
     }
 
     /// [`mint_note`](Self::mint_note) for each commitment, in order; returns the range
-    /// of indices they got.
+    /// of indices they got. All or nothing: if any commitment is already in the ledger or
+    /// repeats an earlier one of the list, nothing is minted.
     pub fn mint_notes(
         &mut self,
         commitments: impl IntoIterator<Item = NoteCommitment>,
-    ) -> Range<u64> {
+    ) -> Result<Range<u64>, ConfigError> {
         let start = self.notes.len();
+        let commitments: Vec<NoteCommitment> = commitments.into_iter().collect();
+        let mut batch = std::collections::HashMap::with_capacity(commitments.len());
+        for (k, c) in commitments.iter().enumerate() {
+            // Indices this list would get: start, start + 1, ...
+            let would_be = start + k as u64;
+            if let Some(existing) = self.notes.index_of(c) {
+                return Err(ConfigError::DuplicateNote { existing });
+            }
+            if let Some(&existing) = batch.get(c) {
+                return Err(ConfigError::DuplicateNote { existing });
+            }
+            batch.insert(*c, would_be);
+        }
         for c in commitments {
             self.notes.append(c);
         }
-        start..self.notes.len()
+        Ok(start..self.notes.len())
     }
 
     /// Installs an accepted private transaction: marks its key images spent and appends
-    /// its outputs to the ledger, in order.
+    /// its outputs to the ledger, in order. The Privacy path has checked that every key
+    /// image is unspent and every output commitment new, so nothing is skipped.
     pub(crate) fn commit_private(
         &mut self,
         key_images: &[KeyImage],
         outputs: impl IntoIterator<Item = NoteCommitment>,
     ) {
         for ki in key_images {
-            self.key_images.insert(*ki);
+            let fresh = self.key_images.insert(*ki);
+            debug_assert!(fresh, "a spent key image reached commit_private");
         }
         for cm in outputs {
-            self.notes.append(cm);
+            let appended = self.notes.append(cm);
+            debug_assert!(
+                appended.is_some(),
+                "a known commitment reached commit_private"
+            );
         }
     }
 
@@ -160,6 +186,13 @@ impl<'s> Overlay<'s> {
 #[derive(Debug, Default)]
 pub(crate) struct WriteSet {
     objects: BTreeMap<ObjectId, Object>,
+}
+
+impl WriteSet {
+    /// The objects it writes, with their new values.
+    pub(crate) fn objects(&self) -> impl Iterator<Item = &Object> {
+        self.objects.values()
+    }
 }
 
 #[cfg(test)]

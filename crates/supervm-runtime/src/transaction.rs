@@ -1,13 +1,18 @@
-//! Transactions.
+//! Transactions. Private transactions ([`PrivateTx`]) are defined, encoded and hashed in
+//! `ringct-circuit` (protocol v2's canonical encoding and transaction ids); this crate
+//! re-exports them.
 
-use ringct_circuit::{tx_binding, KeyImage, TxBinding, TxBody};
+pub use ringct_circuit::PrivateTx;
 
 use crate::object::{Address, ObjectId};
 use crate::program::Program;
 
 /// Length of a private transaction's proof: a compressed Groth16 proof over BLS12-381
 /// (A in G1, B in G2, C in G1).
-pub const PRIVATE_PROOF_LEN: usize = ringct_verifier::PROOF_COMPRESSED_LEN;
+pub const PRIVATE_PROOF_LEN: usize = ringct_circuit::PROOF_LEN;
+
+// The protocol's proof length is the verifier's compressed encoding.
+const _: () = assert!(ringct_circuit::PROOF_LEN == ringct_verifier::PROOF_COMPRESSED_LEN);
 
 /// An object a transaction declares it will touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,33 +53,6 @@ pub struct PublicTx {
     pub objects: Vec<ObjectRef>,
     /// The program.
     pub program: Program,
-}
-
-/// A private (RingCT) transaction: spends notes hidden in rings of ledger commitments and
-/// creates new notes, with a Groth16 proof that it balances.
-///
-/// The sender supplies only what the runtime cannot derive: the body (which ledger
-/// entries form each ring, the outputs, the fee), the key images and the proof. The ring
-/// roots are recomputed from the ledger and `ctx` from the body, never taken from the
-/// sender (see [`crate::privacy`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrivateTx {
-    /// What the transaction binding covers: the shape, per input the ledger indices of
-    /// its ring members (exactly 4^d each, in ring order), the outputs (commitment and
-    /// opaque memo) and the fee.
-    pub body: TxBody,
-    /// One key image per input, in input order.
-    pub key_images: Vec<KeyImage>,
-    /// The proof, compressed (192 bytes); decoded strictly by `ringct-verifier`.
-    pub proof: [u8; PRIVATE_PROOF_LEN],
-}
-
-impl PrivateTx {
-    /// The transaction binding `ctx` of the body (`ringct_circuit::tx_binding`): what a
-    /// wallet must prove against and what the runtime verifies against.
-    pub fn binding(&self) -> TxBinding {
-        tx_binding(&self.body)
-    }
 }
 
 /// A transaction of any kind. Match non-exhaustively.

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use ringct_circuit::Shape;
+use ringct_circuit::{NetworkId, Shape};
 use ringct_verifier::BatchVerifier;
 
+use crate::diff::{BlockEffects, StateDiff};
 use crate::error::ConfigError;
 use crate::fallback::FallbackPolicy;
 use crate::interpreter::{execute, Outcome};
@@ -33,9 +34,13 @@ pub struct SuperVM {
     consensus_limits: ExecLimits,
     /// Verifying keys of the Privacy path, by shape (only valid shapes).
     verifiers: BTreeMap<Shape, BatchVerifier>,
+    /// The network private transactions are bound to.
+    network: NetworkId,
     /// `None`: the Fast path and the Privacy path's checks use Rayon's global pool, and
     /// verifiers run as configured.
     pool: Option<Arc<rayon::ThreadPool>>,
+    /// The effects of the block being executed (empty between blocks).
+    diff: StateDiff,
 }
 
 /// A public transaction waiting for a path, with its position in the block.
@@ -43,7 +48,8 @@ type Queued<'t> = (usize, &'t PublicTx);
 
 impl SuperVM {
     /// A runtime over `state` with default limits ([`ExecLimits::FAST_DEFAULT`],
-    /// [`ExecLimits::CONSENSUS_DEFAULT`]), no fallback and Rayon's global pool.
+    /// [`ExecLimits::CONSENSUS_DEFAULT`]), no fallback, the development network and
+    /// Rayon's global pool.
     pub fn new(state: State) -> Self {
         SuperVM {
             state,
@@ -51,7 +57,9 @@ impl SuperVM {
             fast_limits: ExecLimits::FAST_DEFAULT,
             consensus_limits: ExecLimits::CONSENSUS_DEFAULT,
             verifiers: BTreeMap::new(),
+            network: NetworkId::devnet(),
             pool: None,
+            diff: StateDiff::default(),
         }
     }
 
@@ -59,6 +67,19 @@ impl SuperVM {
     /// ([`FallbackPolicy::from_env`]).
     pub fn from_env(state: State) -> Result<Self, ConfigError> {
         Ok(Self::new(state).with_fallback(FallbackPolicy::from_env()?))
+    }
+
+    /// Sets the network whose id private transactions are bound to (through `ctx`); a
+    /// transaction proved for another network fails with `InvalidProof`. The default is
+    /// the development network ([`NetworkId::DEVNET`]); a deployment configures its own.
+    pub fn with_network(mut self, network: NetworkId) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// The network private transactions are bound to.
+    pub fn network(&self) -> &NetworkId {
+        &self.network
     }
 
     /// Replaces the fallback policy.
@@ -175,6 +196,15 @@ impl SuperVM {
     ///    verified in one batch per shape, then applied in block order (see
     ///    [`crate::privacy`]).
     pub fn execute_block(&mut self, txs: &[Transaction]) -> Vec<Receipt> {
+        self.execute_block_effects(txs).receipts
+    }
+
+    /// [`execute_block`](Self::execute_block), also returning the block's effects as a
+    /// [`StateDiff`]: the objects it wrote, the notes it appended (with their memos) and
+    /// the key images it spent. A node writes the diff and the receipts to its store in
+    /// one transaction; [`State::apply`] replays a diff on another state.
+    pub fn execute_block_effects(&mut self, txs: &[Transaction]) -> BlockEffects {
+        self.diff = StateDiff::default();
         let started = Instant::now();
         let mut counts = BlockCounts::default();
         let mut receipts = Vec::with_capacity(txs.len());
@@ -231,13 +261,18 @@ impl SuperVM {
         privacy::run(
             &private,
             &mut self.state,
+            &self.network,
             &self.verifiers,
             self.pool.as_ref(),
             &mut receipts,
+            &mut self.diff,
         );
 
         counts.emit(&receipts, started.elapsed());
-        receipts
+        BlockEffects {
+            receipts,
+            diff: std::mem::take(&mut self.diff),
+        }
     }
 
     /// Runs the Fast-path transactions in waves. Returns those to re-run on Consensus.
@@ -281,6 +316,9 @@ impl SuperVM {
         receipt.gas_used = outcome.gas_used;
         match outcome.result {
             Ok(writes) => {
+                for object in writes.objects() {
+                    self.diff.objects.insert(object.id, object.clone());
+                }
                 self.state.commit(writes);
                 receipt.error = None;
             }

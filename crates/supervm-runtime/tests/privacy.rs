@@ -16,8 +16,9 @@ use ringct_prover::{ParallelProveConfig, RingCtKeys, RingCtParallelProver};
 use ringct_verifier::{BatchVerifier, VerifierError};
 use supervm_runtime::privacy::MAX_MEMO_BYTES;
 use supervm_runtime::{
-    route, ConfigError, ErrorKind, FallbackPolicy, KeyImage, NoteCommitment, Path, PrivateTx,
-    Receipt, Shape, State, SuperVM, Transaction, TxBody, TxError, TxOutput, PRIVATE_PROOF_LEN,
+    route, ConfigError, ErrorKind, FallbackPolicy, KeyImage, NetworkId, NoteCommitment, Path,
+    PrivateTx, Receipt, Shape, State, SuperVM, Transaction, TxBody, TxError, TxOutput,
+    PRIVATE_PROOF_LEN,
 };
 use supervm_telemetry::{labels::PATH, names};
 
@@ -41,6 +42,12 @@ struct Fixture {
     txs: Vec<PrivateTx>,
     /// Spends `owned[0]` again, with another ring and output: the key image of `txs[0]`.
     conflict: PrivateTx,
+    /// Spends another owned note (not `owned[faerie_of]`) and creates exactly the note
+    /// `txs[faerie_of]` creates: same value, blinding and owner, so the same commitment
+    /// ("faerie gold"). Its proof is valid.
+    faerie: PrivateTx,
+    /// Which transaction's output `faerie` repeats.
+    faerie_of: usize,
 }
 
 /// Builds a proven 1x1-r4 spend of `owned` with the ring `ring` (ledger indices; it must
@@ -51,8 +58,9 @@ fn spend_witness(
     ring: [u64; 4],
     memo: &[u8],
     fee: u64,
+    output: Option<Note>,
     rng: &mut ChaCha20Rng,
-) -> (ringct_circuit::RingCtWitness, TxBody) {
+) -> (ringct_circuit::RingCtWitness, TxBody, Note) {
     let members: Vec<NoteCommitment> = ring
         .iter()
         .map(|&i| *state.notes().get(i).unwrap())
@@ -64,7 +72,8 @@ fn spend_witness(
         ring: Ring::new(members).unwrap(),
         position,
     };
-    let output = Note::new(owned.note.value - fee, KeyPair::random(rng).public_key, rng);
+    let output = output
+        .unwrap_or_else(|| Note::new(owned.note.value - fee, KeyPair::random(rng).public_key, rng));
     let body = TxBody {
         shape: small(),
         ring_members: vec![ring.to_vec()],
@@ -74,10 +83,11 @@ fn spend_witness(
         }],
         fee,
     };
-    // The wallet proves against the binding of exactly this body.
-    let ctx = supervm_runtime::tx_binding(&body);
-    let (witness, _) = build_witness(small(), &[input], &[output], fee, ctx).unwrap();
-    (witness, body)
+    // The wallet proves against the binding of exactly this body, on the runtime's
+    // network (the development network, SuperVM's default).
+    let ctx = supervm_runtime::tx_binding(&NetworkId::devnet(), &body).unwrap();
+    let (witness, _) = build_witness(small(), &[input], &[output.clone()], fee, ctx).unwrap();
+    (witness, body, output)
 }
 
 fn fixture() -> &'static Fixture {
@@ -105,12 +115,12 @@ fn fixture() -> &'static Fixture {
             .commitment()
         });
         let decoys: Vec<_> = decoys.collect();
-        assert_eq!(genesis.mint_notes(decoys), 0..12);
+        assert_eq!(genesis.mint_notes(decoys).unwrap(), 0..12);
         let owned: Vec<Owned> = (0..4)
             .map(|_| {
                 let kp = KeyPair::random(&mut rng);
                 let note = Note::new(rng.gen_range(1_000..10_000), kp.public_key, &mut rng);
-                let index = genesis.mint_note(note.commitment());
+                let index = genesis.mint_note(note.commitment()).unwrap();
                 Owned {
                     note,
                     key: kp.spending_key,
@@ -121,28 +131,51 @@ fn fixture() -> &'static Fixture {
 
         let mut witnesses = Vec::new();
         let mut bodies = Vec::new();
+        let mut outputs = Vec::new();
         for (i, o) in owned.iter().enumerate() {
             let i = i as u64;
             let ring = [i, o.index, 4 + i, 8 + i];
-            let (w, b) = spend_witness(
+            let (w, b, out) = spend_witness(
                 &genesis,
                 o,
                 ring,
                 format!("memo {i}").as_bytes(),
                 i,
+                None,
                 &mut rng,
             );
             witnesses.push(w);
             bodies.push(b);
+            outputs.push(out);
         }
-        let (w, b) = spend_witness(
+        let (w, b, _) = spend_witness(
             &genesis,
             &owned[0],
             [11, 10, 9, owned[0].index],
             b"again",
             5,
+            None,
             &mut rng,
         );
+        witnesses.push(w);
+        bodies.push(b);
+        // Faerie gold: spend owned[j] into exactly the note txs[i] creates, the
+        // difference going to the fee.
+        let (faerie_of, j) = (0..4)
+            .flat_map(|i| (0..4).map(move |j| (i, j)))
+            .find(|&(i, j)| i != j && owned[j].note.value > outputs[i].value)
+            .unwrap();
+        let fee = owned[j].note.value - outputs[faerie_of].value;
+        let (w, b, out) = spend_witness(
+            &genesis,
+            &owned[j],
+            [owned[j].index, 7, 6, 5],
+            b"same note",
+            fee,
+            Some(outputs[faerie_of].clone()),
+            &mut rng,
+        );
+        assert_eq!(out.commitment(), outputs[faerie_of].commitment());
         witnesses.push(w);
         bodies.push(b);
 
@@ -160,13 +193,20 @@ fn fixture() -> &'static Fixture {
                 }
             })
             .collect();
+        let faerie = txs.pop().unwrap();
         let conflict = txs.pop().unwrap();
         assert_eq!(conflict.key_images, txs[0].key_images);
+        assert_eq!(
+            faerie.body.outputs[0].commitment,
+            txs[faerie_of].body.outputs[0].commitment
+        );
         Fixture {
             verifier,
             genesis,
             txs,
             conflict,
+            faerie,
+            faerie_of,
         }
     })
 }
@@ -279,6 +319,11 @@ fn a_double_spend_inside_one_block_is_rejected() {
         m.counter(names::RUNTIME_TX_FAILED_TOTAL, &[(PATH, "privacy")]),
         1
     );
+    // The losing spend cost no pairing: only the first proof was verified.
+    assert_eq!(
+        m.counter(names::ZK_BATCH_VERIFY_TOTAL, &[("mode", "batch")]),
+        1
+    );
 
     // Block order decides which spend wins.
     let (receipts, after, _) = run(vm(), &[private(&f.conflict), private(&f.txs[0])]);
@@ -294,10 +339,22 @@ fn a_rejected_spend_does_not_block_a_later_valid_one() {
     let f = fixture();
     let mut bad = f.txs[0].clone();
     bad.body.fee += 1;
-    let (receipts, after, _) = run(vm(), &[private(&bad), private(&f.conflict)]);
+    let (receipts, after, m) = run(vm(), &[private(&bad), private(&f.conflict)]);
     assert_eq!(error_kind(&receipts[0]), Some(ErrorKind::InvalidProof));
     assert!(receipts[1].is_success());
     assert_applied(&f.genesis, &after, &[&f.conflict]);
+    // The second was deferred, then verified alone once the first had failed.
+    assert_eq!(
+        m.counter(names::ZK_BATCH_VERIFY_BATCHES_TOTAL, &[("mode", "batch")]),
+        2
+    );
+    // Deferred and invalid: still rejected for its proof.
+    let mut bad_conflict = f.conflict.clone();
+    bad_conflict.body.fee += 1;
+    let (receipts, after, _) = run(vm(), &[private(&bad), private(&bad_conflict)]);
+    assert_eq!(error_kind(&receipts[0]), Some(ErrorKind::InvalidProof));
+    assert_eq!(error_kind(&receipts[1]), Some(ErrorKind::InvalidProof));
+    assert!(after == f.genesis);
 }
 
 #[test]
@@ -409,7 +466,7 @@ fn a_tampered_proof_memo_or_fee_rejects_only_that_transaction() {
     let mut fee = f.txs[3].clone();
     fee.body.fee += 1;
     let mut output = f.txs[3].clone();
-    output.body.outputs[0].commitment = f.genesis.notes().get(0).copied().unwrap();
+    output.body.outputs[0].commitment = NoteCommitment(ringct_circuit::Fr::from(77u64));
 
     let block = [
         private(&other_proof),
@@ -748,4 +805,332 @@ fn the_privacy_phase_is_independent_of_the_public_ones() {
         vm.execute_block(order[1]);
         assert!(vm.into_state() == mixed);
     }
+}
+
+// ------------------------------------------------------------ protocol v2 rules
+
+#[test]
+fn faerie_gold_across_blocks_is_rejected_without_a_pairing() {
+    let f = fixture();
+    let mut vm = vm();
+    let first = vm.execute_block(&[private(&f.txs[f.faerie_of])]);
+    assert!(first[0].is_success());
+    let after_first = vm.state().clone();
+    let index = after_first
+        .notes()
+        .index_of(&f.faerie.body.outputs[0].commitment)
+        .unwrap();
+    let (second, m) = with_metrics(|| vm.execute_block(&[private(&f.faerie)]));
+    assert_eq!(
+        second[0].error,
+        Some(TxError::OutputCommitmentInLedger { output: 0, index })
+    );
+    assert!(vm.state() == &after_first);
+    assert_eq!(
+        m.counter(names::ZK_BATCH_VERIFY_TOTAL, &[("mode", "batch")]),
+        0,
+        "refused before verification"
+    );
+    // A genesis note re-created: the same rule, against the genesis ledger.
+    let mut tx = f.txs[1].clone();
+    tx.body.outputs[0].commitment = *f.genesis.notes().get(13).unwrap();
+    let (receipts, after, _) = run(self::vm(), &[private(&tx)]);
+    assert_eq!(
+        receipts[0].error,
+        Some(TxError::OutputCommitmentInLedger {
+            output: 0,
+            index: 13
+        })
+    );
+    assert!(after == f.genesis);
+}
+
+#[test]
+fn faerie_gold_within_a_block_is_rejected_without_a_pairing() {
+    let f = fixture();
+    // Both proofs are valid; the later one creates a commitment the earlier one created.
+    let block = [private(&f.txs[f.faerie_of]), private(&f.faerie)];
+    let (receipts, after, m) = run(vm(), &block);
+    assert!(receipts[0].is_success());
+    assert_eq!(
+        receipts[1].error,
+        Some(TxError::OutputCommitmentInBlock { output: 0 })
+    );
+    assert_applied(&f.genesis, &after, &[&f.txs[f.faerie_of]]);
+    assert_eq!(
+        m.counter(names::ZK_BATCH_VERIFY_TOTAL, &[("mode", "batch")]),
+        1,
+        "only the first proof was verified"
+    );
+    // In the other order the faerie note wins; the honest one is refused.
+    let (receipts, after, _) = run(vm(), &[private(&f.faerie), private(&f.txs[f.faerie_of])]);
+    assert!(receipts[0].is_success());
+    assert_eq!(
+        receipts[1].error,
+        Some(TxError::OutputCommitmentInBlock { output: 0 })
+    );
+    assert_applied(&f.genesis, &after, &[&f.faerie]);
+    // An earlier transaction that fails does not block the commitment.
+    let mut bad = f.txs[f.faerie_of].clone();
+    bad.body.fee += 1;
+    let (receipts, after, _) = run(vm(), &[private(&bad), private(&f.faerie)]);
+    assert_eq!(error_kind(&receipts[0]), Some(ErrorKind::InvalidProof));
+    assert!(receipts[1].is_success());
+    assert_applied(&f.genesis, &after, &[&f.faerie]);
+}
+
+/// A 1x2-r4 verifier (only its key is needed: these transactions never reach a pairing).
+fn two_output_verifier() -> &'static BatchVerifier {
+    static V: OnceLock<BatchVerifier> = OnceLock::new();
+    V.get_or_init(|| {
+        let shape: Shape = "1x2-r4".parse().unwrap();
+        let keys = RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, 13).unwrap();
+        BatchVerifier::for_shape(keys.verifying_key().clone(), shape).unwrap()
+    })
+}
+
+#[test]
+fn faerie_gold_within_a_transaction_is_rejected() {
+    let f = fixture();
+    let shape: Shape = "1x2-r4".parse().unwrap();
+    let vm = vm()
+        .with_privacy_verifier(shape, two_output_verifier().clone())
+        .unwrap();
+    let out = f.txs[0].body.outputs[0].clone();
+    let tx = PrivateTx {
+        body: TxBody {
+            shape,
+            ring_members: vec![vec![0, 1, 2, 12]],
+            outputs: vec![out.clone(), out],
+            fee: 0,
+        },
+        key_images: f.txs[0].key_images.clone(),
+        proof: f.txs[0].proof,
+    };
+    let (receipts, after, m) = run(vm, &[private(&tx)]);
+    assert_eq!(
+        receipts[0].error,
+        Some(TxError::DuplicateOutputCommitment {
+            first: 0,
+            second: 1
+        })
+    );
+    assert!(after == f.genesis);
+    assert_eq!(
+        m.counter(names::ZK_BATCH_VERIFY_TOTAL, &[("mode", "batch")]),
+        0
+    );
+}
+
+#[test]
+fn rings_that_repeat_a_member_are_rejected() {
+    let f = fixture();
+    let tx = &f.txs[1];
+    let real_at = tx.body.ring_members[0]
+        .iter()
+        .position(|&i| i == 13)
+        .unwrap();
+    // The real note listed twice (the ring still contains it where the proof says).
+    let mut real_twice = tx.clone();
+    let other = (real_at + 1) % 4;
+    real_twice.body.ring_members[0][other] = 13;
+    // A decoy listed twice.
+    let decoys: Vec<usize> = (0..4).filter(|&k| k != real_at).collect();
+    let mut decoy_twice = tx.clone();
+    decoy_twice.body.ring_members[0][decoys[1]] = tx.body.ring_members[0][decoys[0]];
+    // Every member the same note.
+    let mut all_same = tx.clone();
+    all_same.body.ring_members[0] = vec![13; 4];
+    let (receipts, after, m) = run(
+        vm(),
+        &[
+            private(&real_twice),
+            private(&decoy_twice),
+            private(&all_same),
+        ],
+    );
+    assert_eq!(
+        receipts[0].error,
+        Some(TxError::DuplicateRingMember {
+            input: 0,
+            first: real_at.min(other),
+            second: real_at.max(other)
+        })
+    );
+    assert_eq!(
+        receipts[1].error,
+        Some(TxError::DuplicateRingMember {
+            input: 0,
+            first: decoys[0],
+            second: decoys[1]
+        })
+    );
+    assert_eq!(
+        receipts[2].error,
+        Some(TxError::DuplicateRingMember {
+            input: 0,
+            first: 0,
+            second: 1
+        })
+    );
+    assert!(after == f.genesis);
+    assert_eq!(
+        m.counter(names::ZK_BATCH_VERIFY_TOTAL, &[("mode", "batch")]),
+        0
+    );
+}
+
+#[test]
+fn a_transaction_moved_to_another_network_is_rejected() {
+    let f = fixture();
+    let testnet = NetworkId::new("supervm-testnet").unwrap();
+    let on_testnet = vm().with_network(testnet.clone());
+    assert_eq!(on_testnet.network(), &testnet);
+    let (receipts, after, _) = run(on_testnet, &[private(&f.txs[1])]);
+    assert_eq!(
+        receipts[0].error,
+        Some(TxError::InvalidProof {
+            reason: VerifierError::EquationFailed
+        })
+    );
+    assert!(after == f.genesis);
+    // The same transaction on the network it was proved for.
+    let (receipts, _, _) = run(
+        vm().with_network(NetworkId::devnet()),
+        &[private(&f.txs[1])],
+    );
+    assert!(receipts[0].is_success());
+}
+
+/// The statement of `tx` as a verifier on `network` derives it from the genesis ledger.
+fn item_on(network: &NetworkId, tx: &PrivateTx) -> ringct_verifier::Item {
+    let f = fixture();
+    let members: Vec<NoteCommitment> = tx.body.ring_members[0]
+        .iter()
+        .map(|&i| *f.genesis.notes().get(i).unwrap())
+        .collect();
+    let statement = ringct_circuit::RingCtStatement {
+        shape: tx.body.shape,
+        ring_roots: vec![Ring::new(members).unwrap().root()],
+        key_images: tx.key_images.clone(),
+        output_commitments: tx.body.outputs.iter().map(|o| o.commitment).collect(),
+        fee: tx.body.fee,
+        ctx: tx.binding(network).unwrap(),
+    };
+    ringct_verifier::Item::from_proof_bytes(&tx.proof, statement.to_public_inputs())
+}
+
+#[test]
+fn another_network_fails_in_every_verification_mode() {
+    let f = fixture();
+    let devnet = NetworkId::devnet();
+    let testnet = NetworkId::new("supervm-testnet").unwrap();
+    let honest: Vec<_> = f.txs.iter().map(|tx| item_on(&devnet, tx)).collect();
+    let moved: Vec<_> = f.txs.iter().map(|tx| item_on(&testnet, tx)).collect();
+    let mut mixed = honest.clone();
+    mixed[2] = moved[2].clone();
+    let v = f.verifier.clone().with_threads(2).unwrap();
+    for (mode, report) in [
+        ("individual", v.verify_individual(&honest)),
+        ("parallel", v.verify_parallel(&honest)),
+        ("batch", v.verify_batch(&honest)),
+    ] {
+        assert!(report.all_valid(), "{mode}: honest items");
+    }
+    for (mode, report) in [
+        ("individual", v.verify_individual(&moved)),
+        ("parallel", v.verify_parallel(&moved)),
+        ("batch", v.verify_batch(&moved)),
+    ] {
+        assert_eq!(
+            report.invalid_indices(),
+            vec![0, 1, 2, 3],
+            "{mode}: moved items"
+        );
+    }
+    for (mode, report) in [
+        ("individual", v.verify_individual(&mixed)),
+        ("parallel", v.verify_parallel(&mixed)),
+        ("batch", v.verify_batch(&mixed)),
+    ] {
+        assert_eq!(report.invalid_indices(), vec![2], "{mode}: one moved item");
+    }
+}
+
+#[test]
+fn genesis_refuses_a_commitment_twice() {
+    let f = fixture();
+    let mut state = f.genesis.clone();
+    let existing = *state.notes().get(3).unwrap();
+    assert!(matches!(
+        state.mint_note(existing),
+        Err(ConfigError::DuplicateNote { existing: 3 })
+    ));
+    assert!(state == f.genesis);
+    let fresh = NoteCommitment(ringct_circuit::Fr::from(123_456u64));
+    // A list with a repeat, or with a ledger entry, mints nothing at all.
+    assert!(matches!(
+        state.mint_notes([fresh, fresh]),
+        Err(ConfigError::DuplicateNote { existing: 16 })
+    ));
+    assert!(matches!(
+        state.mint_notes([fresh, existing]),
+        Err(ConfigError::DuplicateNote { existing: 3 })
+    ));
+    assert!(state == f.genesis);
+    assert_eq!(state.mint_notes([fresh]).unwrap(), 16..17);
+}
+
+#[test]
+fn a_blocks_diff_replays_to_the_same_state() {
+    let f = fixture();
+    let block = mixed_block();
+    let mut vm = vm().with_fallback(FallbackPolicy::enabled_default());
+    let effects = vm.execute_block_effects(&block);
+    let after = vm.state().clone();
+    // Same receipts as execute_block on a fresh runtime.
+    let mut other = self::vm().with_fallback(FallbackPolicy::enabled_default());
+    assert_eq!(other.execute_block(&block), effects.receipts);
+    // The diff names exactly what changed.
+    let d = &effects.diff;
+    assert!(!d.is_empty());
+    let changed: Vec<_> = after
+        .objects()
+        .filter(|o| f.genesis.get(&o.id) != Some(o))
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(d.objects.keys().copied().collect::<Vec<_>>(), changed);
+    let accepted: Vec<usize> = effects
+        .receipts
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_success() && r.path == Some(Path::Privacy))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(
+        d.key_images.iter().map(|k| k.tx).collect::<Vec<_>>(),
+        accepted
+    );
+    assert_eq!(d.notes.len(), accepted.len());
+    assert_eq!(d.notes[0].index, f.genesis.notes().len());
+    for note in &d.notes {
+        let Transaction::Private(tx) = &block[note.tx] else {
+            panic!("a note from a public transaction")
+        };
+        assert_eq!(note.commitment, tx.body.outputs[0].commitment);
+        assert_eq!(note.memo, tx.body.outputs[0].memo);
+    }
+    // Replaying the diff on the genesis gives the state that ran the block.
+    let mut replay = f.genesis.clone();
+    replay.apply(d).unwrap();
+    assert!(replay == after);
+    // A diff applied twice does not fit, and changes nothing.
+    let before = replay.clone();
+    assert!(matches!(
+        replay.apply(d),
+        Err(ConfigError::DiffMismatch { .. })
+    ));
+    assert!(replay == before);
+    // An empty block has an empty diff.
+    assert!(vm.execute_block_effects(&[]).diff.is_empty());
 }

@@ -29,8 +29,8 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use supervm_runtime::{
-    tx_binding, Address, Instruction, Object, ObjectId, ObjectRef, Owner, Path, PrivateTx, Program,
-    PublicTx, Receipt, State, SuperVM, Transaction, TxBody, TxOutput,
+    tx_binding, Address, Instruction, NetworkId, Object, ObjectId, ObjectRef, Owner, Path,
+    PrivateTx, Program, PublicTx, Receipt, State, SuperVM, Transaction, TxBody, TxOutput,
 };
 
 /// Seed of the insecure benchmark keys.
@@ -139,7 +139,9 @@ fn private_txs(
     for _ in 0..decoys {
         let pk = KeyPair::random(rng).public_key;
         let note = Note::new(rng.gen_range(1..1_000_000), pk, rng);
-        state.mint_note(note.commitment());
+        state
+            .mint_note(note.commitment())
+            .map_err(|e| e.to_string())?;
     }
     let mut bodies = Vec::with_capacity(count);
     let mut witnesses: Vec<RingCtWitness> = Vec::with_capacity(count);
@@ -151,7 +153,9 @@ fn private_txs(
             let kp = KeyPair::random(rng);
             let note = Note::new(rng.gen_range(1_000..1_000_000), kp.public_key, rng);
             total += note.value;
-            let index = state.mint_note(note.commitment());
+            let index = state
+                .mint_note(note.commitment())
+                .map_err(|e| e.to_string())?;
             let mut refs: Vec<u64> = sample(rng, decoys, ring_size - 1)
                 .into_iter()
                 .map(|i| i as u64)
@@ -184,8 +188,10 @@ fn private_txs(
                 .collect(),
             fee,
         };
-        let (witness, _) = build_witness(shape, &inputs, &outputs, fee, tx_binding(&body))
-            .map_err(|e| e.to_string())?;
+        // The runtime below runs on the development network (SuperVM's default).
+        let ctx = tx_binding(&NetworkId::devnet(), &body).map_err(|e| e.to_string())?;
+        let (witness, _) =
+            build_witness(shape, &inputs, &outputs, fee, ctx).map_err(|e| e.to_string())?;
         witnesses.push(witness);
         bodies.push(body);
     }

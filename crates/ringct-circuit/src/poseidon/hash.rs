@@ -22,7 +22,10 @@ pub enum Tag {
     Node = 3,
     /// Key image: `KI = H2(KEY_IMAGE, sk, cm)`.
     KeyImage = 4,
-    /// Transaction binding chain: `ctx_{i+1} = H4(TX_BINDING, ctx_i, w0, w1, w2)`.
+    /// Protocol v1's transaction binding chain,
+    /// `ctx_{i+1} = H4(TX_BINDING, ctx_i, w0, w1, w2)`. Protocol v2 computes
+    /// `ctx` with BLAKE2b ([`crate::binding`]); the value 5 stays reserved, and
+    /// the `ctx` benchmark uses the tag to measure what v1 cost.
     TxBinding = 5,
 }
 
