@@ -66,7 +66,7 @@ fn write_summary(dir: &Path, summary: &Value) -> Result<(), XtaskError> {
 }
 
 fn rustc_version() -> String {
-    std::process::Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+    std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
         .arg("--version")
         .output()
         .ok()

@@ -27,7 +27,7 @@ pub mod stats;
 pub use cache::{shared_keys, RINGCT_PROVING_KEY};
 pub use config::ParallelProveConfig;
 pub use engine::Groth16Engine;
-pub use error::ProverError;
+pub use error::{KeyFileOrigin, ProverError};
 pub use keys::{Fingerprint, RingCtKeys};
 pub use metrics::failure_reason;
 pub use proof::{RingCtProof, PROOF_BYTES};

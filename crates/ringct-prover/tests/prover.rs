@@ -238,15 +238,66 @@ fn the_shared_cache_initialises_once_per_shape() {
 #[test]
 fn key_source_follows_ringct_keys_dir() {
     use cache::KeySource;
-    assert_eq!(KeySource::from_lookup(|_| None), KeySource::Ephemeral);
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
     assert_eq!(
-        KeySource::from_lookup(|_| Some("  ".into())),
+        KeySource::from_lookup(|_| None).unwrap(),
         KeySource::Ephemeral
     );
     assert_eq!(
-        KeySource::from_lookup(|_| Some("/k".into())),
+        KeySource::from_lookup(|_| Some(" /k ".into())).unwrap(),
         KeySource::Directory("/k".into())
     );
+    // Neither a blank value nor one that is not UTF-8 turns into an
+    // ephemeral setup: both are errors naming the variable.
+    for bad in [
+        OsString::from("  "),
+        OsString::new(),
+        OsString::from_vec(vec![0xff, 0xfe]),
+    ] {
+        let err = KeySource::from_lookup(|_| Some(bad.clone())).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ProverError::EnvEmpty { var } | ProverError::EnvNotUnicode { var, .. }
+                    if var == "RINGCT_KEYS_DIR"
+            ),
+            "{bad:?}: {err}"
+        );
+        assert!(err.is_configuration());
+    }
+    // The lookup is asked for RINGCT_KEYS_DIR and nothing else.
+    let asked = std::sync::Mutex::new(Vec::new());
+    let _ = KeySource::from_lookup(|k| {
+        asked.lock().unwrap().push(k.to_string());
+        None
+    });
+    assert_eq!(*asked.lock().unwrap(), vec!["RINGCT_KEYS_DIR".to_string()]);
+}
+
+#[test]
+fn the_prover_refuses_out_of_bound_configurations() {
+    let keys = small_keys();
+    let too_many = ParallelProveConfig {
+        threads: config::MAX_THREADS + 1,
+        ..ParallelProveConfig::default()
+    };
+    let err = RingCtParallelProver::new(keys.clone(), too_many).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ProverError::EnvOutOfRange {
+                var: "RINGCT_PAR_THREADS",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let at_bound = ParallelProveConfig {
+        batch_size: config::MAX_BATCH,
+        ..config(1)
+    };
+    assert!(RingCtParallelProver::new(keys, at_bound).is_ok());
 }
 
 #[test]
