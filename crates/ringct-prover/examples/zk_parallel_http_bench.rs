@@ -703,11 +703,14 @@ fn lock(state: &Mutex<BenchState>) -> MutexGuard<'_, BenchState> {
 fn register_zeroes() {
     for name in [
         names::ZK_PARALLEL_PROOF_TOTAL,
-        names::ZK_PARALLEL_PROOF_FAILED_TOTAL,
         names::ZK_PARALLEL_BATCHES_TOTAL,
         names::FAST_FALLBACK_TOTAL,
     ] {
         metrics::counter!(name).increment(0);
+    }
+    for reason in supervm_telemetry::reasons::ALL {
+        metrics::counter!(names::ZK_PARALLEL_PROOF_FAILED_TOTAL, labels::REASON => *reason)
+            .increment(0);
     }
     for name in [
         names::ZK_BATCH_VERIFY_TOTAL,
