@@ -7,7 +7,11 @@
 #   4. the Grafana panel queries parse as PromQL (needs cargo; set
 #      SKIP_DASHBOARD_QUERIES=1 to skip). The dashboard's freshness itself is
 #      checked by `cargo test -p xtask` / `cargo xtask dashboards --check`.
-# Exits non-zero on the first failure. Needs promtool: deploy/install-prometheus.sh.
+#   5. tsc --strict       - every committed dashboard type-checks against
+#      Grafana's published schema (@grafana/schema, pinned in
+#      grafana/schema-check/package.json; `npm ci` installs it there).
+# Exits non-zero on the first failure. Needs promtool: deploy/install-prometheus.sh;
+# needs node and npm (Debian `nodejs`, `npm`) for step 5.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -48,8 +52,8 @@ if [ "${SKIP_DASHBOARD_QUERIES:-0}" != "1" ] && command -v cargo >/dev/null 2>&1
         echo "deploy/check.sh: cargo xtask dashboards --list-queries printed nothing" >&2
         exit 1
     fi
-    # Each query becomes a recording rule; $instance becomes ".*" as Grafana's
-    # "All" does. YAML single quotes: double any single quote.
+    # Each query becomes a recording rule; $job and $instance become ".*" as
+    # Grafana's "All" does. YAML single quotes: double any single quote.
     {
         echo "groups:"
         echo "  - name: grafana-panel-queries"
@@ -59,6 +63,7 @@ if [ "${SKIP_DASHBOARD_QUERIES:-0}" != "1" ] && command -v cargo >/dev/null 2>&1
             [ -z "$expr" ] && continue
             n=$((n + 1))
             expr="${expr//\$instance/.*}"
+            expr="${expr//\$job/.*}"
             expr="${expr//\'/\'\'}"
             echo "      - record: grafana:panel_query_$n"
             echo "        expr: '$expr'"
@@ -66,5 +71,20 @@ if [ "${SKIP_DASHBOARD_QUERIES:-0}" != "1" ] && command -v cargo >/dev/null 2>&1
     } >"$tmp/panel-queries.yml"
     promtool check rules "$tmp/panel-queries.yml"
 fi
+
+echo "== dashboards type-check against @grafana/schema (tsc --strict)"
+for tool in node npm; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "deploy/check.sh: $tool not found; the Grafana schema check needs node and npm" \
+             "(apt-get install -y nodejs npm)" >&2
+        exit 1
+    fi
+done
+(
+    cd "$here/grafana/schema-check"
+    npm ci --no-audit --no-fund --loglevel=error
+    node write-checks.mjs
+    npx --no-install tsc --strict --noEmit -p tsconfig.json
+)
 
 echo "deploy checks passed"

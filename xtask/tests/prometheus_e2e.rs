@@ -11,7 +11,7 @@
 //!    `deploy/prometheus/prometheus-zk-alerts.yml`, evaluated every 1 s) and a
 //!    temporary TSDB;
 //! 3. once about 20 s of samples exist, runs every panel query printed by
-//!    `xtask dashboards --list-queries` (`$instance` -> `.*`) through
+//!    `xtask dashboards --list-queries` (`$job`, `$instance` -> `.*`) through
 //!    `/api/v1/query` and requires status `success` and a non-empty result,
 //!    and runs every alert expression, requiring status `success` (an alert
 //!    may rightly return nothing) and healthy rules in `/api/v1/rules`.
@@ -330,7 +330,7 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| l.replace("$instance", ".*"))
+        .map(|l| l.replace("$instance", ".*").replace("$job", ".*"))
         .collect();
     assert!(!queries.is_empty(), "xtask listed no panel queries");
     let mut problems = Vec::new();
