@@ -1,20 +1,39 @@
-//! `cargo xtask bench [--quick]`: the project's main job. Measures proving
-//! (and, where available, verification) on the default shape, prints a
-//! table, and writes `target/bench/summary.json`.
+//! `cargo xtask bench [--quick] [--only SECTION]`: the project's main job.
+//! Measures proving, verification, the runtime and the node's store on the
+//! default shape, prints a table, and writes `target/bench/summary.json`
+//! (`--only` runs one section and writes `summary-SECTION.json`).
 
 mod prove;
 mod runtime;
+mod store;
 mod verify;
 
 use crate::XtaskError;
 use serde_json::{json, Value};
 use std::path::Path;
 
+/// Sections `--only` accepts, in the order a full run measures them.
+const SECTIONS: &[&str] = &["prove", "verify", "runtime", "node"];
+
 pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let mut quick = false;
-    for arg in args {
+    let mut only: Option<String> = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => quick = true,
+            "--only" => {
+                let section = args.next().ok_or_else(|| {
+                    XtaskError::Usage(format!("--only needs a section: {}", SECTIONS.join(", ")))
+                })?;
+                if !SECTIONS.contains(&section.as_str()) {
+                    return Err(XtaskError::Usage(format!(
+                        "unknown section `{section}`; sections: {}",
+                        SECTIONS.join(", ")
+                    )));
+                }
+                only = Some(section.clone());
+            }
             other => {
                 return Err(XtaskError::Usage(format!(
                     "unknown flag `{other}` for bench"
@@ -30,32 +49,44 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     );
     println!("mode: {}", if quick { "quick" } else { "full" });
 
-    let (circuit, prove) = prove::run(quick).map_err(XtaskError::Bench)?;
     let mut summary = json!({
         "schema": 1,
         "machine": { "cpus": cpus, "threads": threads, "rustc": rustc_version() },
-        "circuit": circuit,
-        "prove": prove,
     });
-    extend_with_other_sections(&mut summary, quick)?;
+    let wanted = |section: &str| only.as_deref().is_none_or(|o| o == section);
+    if wanted("prove") {
+        let (circuit, prove) = prove::run(quick).map_err(XtaskError::Bench)?;
+        summary["circuit"] = circuit;
+        summary["prove"] = prove;
+    }
+    if wanted("verify") {
+        summary["verify"] = verify::run(quick).map_err(XtaskError::Bench)?;
+    }
+    if wanted("runtime") {
+        summary["runtime"] = runtime::run(quick).map_err(XtaskError::Bench)?;
+    }
+    if wanted("node") {
+        // The node's figures that exist before the node: its store. The node adds the
+        // rest of the `node` object (transactions per second, submit-to-commit latency).
+        summary["node"] = store::run(quick).map_err(XtaskError::Bench)?;
+    }
 
     let dir = crate::project_root().join("target").join("bench");
-    write_summary(&dir, &summary)
+    let name = match &only {
+        // A partial run never overwrites the full summary.
+        Some(section) => format!("summary-{section}.json"),
+        None => "summary.json".to_string(),
+    };
+    write_summary(&dir, &name, &summary)
 }
 
-fn extend_with_other_sections(summary: &mut Value, quick: bool) -> Result<(), XtaskError> {
-    summary["verify"] = verify::run(quick).map_err(XtaskError::Bench)?;
-    summary["runtime"] = runtime::run(quick).map_err(XtaskError::Bench)?;
-    Ok(())
-}
-
-fn write_summary(dir: &Path, summary: &Value) -> Result<(), XtaskError> {
+fn write_summary(dir: &Path, name: &str, summary: &Value) -> Result<(), XtaskError> {
     let io = |source| XtaskError::Io {
         path: dir.to_path_buf(),
         source,
     };
     std::fs::create_dir_all(dir).map_err(io)?;
-    let path = dir.join("summary.json");
+    let path = dir.join(name);
     let text = serde_json::to_string_pretty(summary)?;
     std::fs::write(&path, text + "\n").map_err(|source| XtaskError::Io {
         path: path.clone(),
