@@ -12,16 +12,93 @@ use crate::XtaskError;
 use serde_json::{json, Value};
 use std::path::Path;
 
+/// `cargo xtask bench --compare FILE [--against FILE]`: every numeric figure of
+/// `against` (default `target/bench/summary.json`, the last run) next to the same
+/// figure in the saved summary `FILE`, as a ratio new / old. Keys are matched by their
+/// path (`prove.batch_ms`); figures present on one side only are listed as such.
+fn compare(saved: &Path, against: &Path) -> Result<(), XtaskError> {
+    let read = |p: &Path| -> Result<Value, XtaskError> {
+        let text = std::fs::read_to_string(p).map_err(|source| XtaskError::Io {
+            path: p.to_path_buf(),
+            source,
+        })?;
+        Ok(serde_json::from_str(&text)?)
+    };
+    let (old, new) = (read(saved)?, read(against)?);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    flatten("", &old, &mut a);
+    flatten("", &new, &mut b);
+    let old_map: std::collections::BTreeMap<_, _> = a.into_iter().collect();
+    let new_map: std::collections::BTreeMap<_, _> = b.into_iter().collect();
+    println!(
+        "{:<56} {:>14} {:>14} {:>8}",
+        "figure", "saved", "now", "now/saved"
+    );
+    for (key, now) in &new_map {
+        match old_map.get(key) {
+            Some(before) if *before != 0.0 => {
+                println!("{key:<56} {before:>14.4} {now:>14.4} {:>8.3}", now / before)
+            }
+            Some(before) => println!("{key:<56} {before:>14.4} {now:>14.4} {:>8}", "-"),
+            None => println!("{key:<56} {:>14} {now:>14.4} {:>8}", "(absent)", "new"),
+        }
+    }
+    for (key, before) in old_map.iter().filter(|(k, _)| !new_map.contains_key(*k)) {
+        println!("{key:<56} {before:>14.4} {:>14} {:>8}", "(absent)", "gone");
+    }
+    Ok(())
+}
+
+/// Every number in `v`, with its dotted path (array elements as `[i]`).
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, f64)>) {
+    match v {
+        Value::Number(n) => {
+            if let Some(x) = n.as_f64() {
+                out.push((prefix.to_string(), x));
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&path, v, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Sections `--only` accepts, in the order a full run measures them.
 const SECTIONS: &[&str] = &["prove", "verify", "runtime", "node"];
 
 pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let mut quick = false;
     let mut only: Option<String> = None;
+    let mut saved: Option<std::path::PathBuf> = None;
+    let mut against: Option<std::path::PathBuf> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => quick = true,
+            "--compare" | "--against" => {
+                let file = args
+                    .next()
+                    .ok_or_else(|| XtaskError::Usage(format!("{arg} needs a summary.json file")))?;
+                let slot = if arg == "--compare" {
+                    &mut saved
+                } else {
+                    &mut against
+                };
+                *slot = Some(file.into());
+            }
             "--only" => {
                 let section = args.next().ok_or_else(|| {
                     XtaskError::Usage(format!("--only needs a section: {}", SECTIONS.join(", ")))
@@ -40,6 +117,18 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
                 )))
             }
         }
+    }
+    if let Some(saved) = saved {
+        let against = against.unwrap_or_else(|| {
+            crate::project_root()
+                .join("target")
+                .join("bench")
+                .join("summary.json")
+        });
+        return compare(&saved, &against);
+    }
+    if against.is_some() {
+        return Err(XtaskError::Usage("--against needs --compare".into()));
     }
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = rayon::current_num_threads();
@@ -129,4 +218,29 @@ pub fn median_ms(reps: usize, mut f: impl FnMut()) -> f64 {
         .collect();
     samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flatten_names_every_number_by_its_path() {
+        let v = serde_json::json!({
+            "prove": { "batch_ms": 2.5, "label": "x", "sweep": [ { "n": 8 }, { "n": 16 } ] },
+            "schema": 1
+        });
+        let mut out = Vec::new();
+        flatten("", &v, &mut out);
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            out,
+            vec![
+                ("prove.batch_ms".to_string(), 2.5),
+                ("prove.sweep[0].n".to_string(), 8.0),
+                ("prove.sweep[1].n".to_string(), 16.0),
+                ("schema".to_string(), 1.0),
+            ]
+        );
+    }
 }

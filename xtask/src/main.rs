@@ -59,7 +59,9 @@ commands:
   bench [--quick] [--only S]  measure proving, verification, the runtime and the store
                               on the default shape; writes target/bench/summary.json
                               (--only prove|verify|runtime|node: one section, written
-                              to target/bench/summary-S.json)
+                              to target/bench/summary-S.json; --compare FILE
+                              [--against FILE]: print each figure's ratio to a
+                              saved summary instead of measuring)
   dashboards                  render the Grafana dashboards into deploy/grafana/dashboards/
   dashboards --check          fail if the committed dashboards differ from the rendered ones
   dashboards --list-queries   print every panel query (PromQL), one per line
