@@ -11,12 +11,17 @@ set -euo pipefail
 if ! command -v promtool >/dev/null 2>&1 || ! command -v amtool >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update
-    apt-get install -y prometheus prometheus-alertmanager
+    # Without recommends: Debian's prometheus recommends prometheus-node-exporter,
+    # which starts on :9100, the port the supervm-runtime job (deploy/prometheus)
+    # scrapes for the node, which would then silently scrape node-exporter instead.
+    apt-get install -y --no-install-recommends prometheus prometheus-alertmanager
 fi
 
 # Stop the packaged service if the install (or a boot) started it. Containers
 # without systemd usually refuse the start (policy-rc.d); then this is a no-op.
-for svc in prometheus prometheus-alertmanager; do
+# prometheus-node-exporter too, in case an earlier install (or the machine image)
+# brought it: it would answer on :9100 in the node's place.
+for svc in prometheus prometheus-alertmanager prometheus-node-exporter; do
     if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
         systemctl stop "$svc" 2>/dev/null || true
         systemctl disable "$svc" 2>/dev/null || true
