@@ -3,8 +3,8 @@
 //! - no flag: write `deploy/grafana/dashboards/<name>.json`
 //! - `--check`: exit non-zero if a committed file differs from the rendering
 //! - `--list-queries`: print every panel's PromQL expression, one per line, in
-//!   panel order, with `$instance` left in place (substitute `.*` to run them
-//!   against Prometheus directly)
+//!   panel order, with `$job` and `$instance` left in place (substitute `.*`
+//!   for both, as Grafana's "All" does, to run them against Prometheus directly)
 
 mod grafana;
 mod ringct;
@@ -48,7 +48,7 @@ pub fn render_ringct() -> Result<String, XtaskError> {
     Ok(json)
 }
 
-/// Every panel query (PromQL, with `$instance` unsubstituted), in panel order.
+/// Every panel query (PromQL, with `$job` and `$instance` unsubstituted), in panel order.
 pub fn panel_queries() -> Vec<String> {
     ringct::dashboard()
         .panels
@@ -146,7 +146,7 @@ mod tests {
     }
 
     #[test]
-    fn every_query_filters_on_instance_and_names_catalogued_metrics() {
+    fn every_query_filters_on_job_and_instance_and_names_catalogued_metrics() {
         let queries = panel_queries();
         assert!(queries.len() >= 10, "{queries:?}");
         for expr in &queries {
@@ -157,13 +157,13 @@ mod tests {
                     is_catalogued(name),
                     "{name} (in {expr}) is not in the catalog"
                 );
-                // Every selector of that metric carries the instance filter.
-                let selector = format!("{name}{{{}}}", ringct::INSTANCE_FILTER);
+                // Every selector of that metric carries both variable filters.
+                let selector = format!("{name}{{{}}}", ringct::VARIABLE_FILTER);
                 assert_eq!(
                     expr.matches(name).count(),
                     expr.matches(&selector).count(),
                     "{name} without {} in {expr}",
-                    ringct::INSTANCE_FILTER
+                    ringct::VARIABLE_FILTER
                 );
             }
             assert!(!expr.contains("$__"), "Grafana-only macro in {expr}");
@@ -183,9 +183,15 @@ mod tests {
             "clamp_min(",
             "vm_privacy_zk_parallel_proof_failed_total{",
             "vm_privacy_zk_parallel_batches_total{",
-            "increase(vm_privacy_zk_parallel_proof_total{instance=~\"$instance\"}[5m])",
+            "increase(vm_privacy_zk_parallel_proof_total{job=~\"$job\",instance=~\"$instance\"}[5m])",
             "rate(vm_privacy_zk_batch_verify_total{",
             "rate(vm_fast_fallback_total{",
+            // Verification latency (seconds histogram) and failures, by mode.
+            "histogram_quantile(0.5, sum by (instance, mode, le) (rate(vm_privacy_zk_batch_verify_duration_seconds_bucket{",
+            "histogram_quantile(0.99, sum by (instance, mode, le) (rate(vm_privacy_zk_batch_verify_duration_seconds_bucket{",
+            "sum by (instance, mode) (rate(vm_privacy_zk_batch_verify_failed_total{",
+            // Proof failures by their reason label.
+            "sum by (instance, reason) (rate(vm_privacy_zk_parallel_proof_failed_total{",
         ] {
             assert!(all.contains(needle), "no panel query contains `{needle}`");
         }
@@ -216,12 +222,61 @@ mod tests {
                 );
             }
         }
-        let variable = &dashboard.templating.list[0];
-        assert_eq!(variable.name, "instance");
+        let variables: Vec<(&str, &str)> = dashboard
+            .templating
+            .list
+            .iter()
+            .map(|v| (v.name, v.query.query.as_str()))
+            .collect();
         assert_eq!(
-            variable.query.query,
-            "label_values(vm_privacy_zk_parallel_proof_total, instance)"
+            variables,
+            vec![
+                ("job", "label_values(up, job)"),
+                ("instance", "label_values(up{job=~\"$job\"}, instance)"),
+            ]
         );
+        for v in &dashboard.templating.list {
+            assert!(
+                v.multi && v.include_all,
+                "{} is not multi-select with All",
+                v.name
+            );
+            assert_eq!(v.all_value, ".*", "{}", v.name);
+            assert_eq!(v.datasource, ringct::DATASOURCE, "{}", v.name);
+        }
+    }
+
+    #[test]
+    fn rendered_json_has_what_the_grafana_schema_requires() {
+        // The full check is `tsc --strict` against @grafana/schema in
+        // deploy/grafana/schema-check (run by deploy/check.sh); this catches the
+        // same known gaps without node.
+        let json: serde_json::Value = serde_json::from_str(&render_ringct().unwrap()).unwrap();
+        assert_eq!(json["schemaVersion"], 42);
+        let panels = json["panels"].as_array().unwrap();
+        assert!(!panels.is_empty());
+        for panel in panels {
+            let title = &panel["title"];
+            assert_eq!(
+                panel["fieldConfig"]["overrides"],
+                serde_json::json!([]),
+                "{title}: fieldConfig.overrides"
+            );
+            if panel["type"] == "stat" {
+                for key in ["showPercentChange", "percentChangeColorMode", "wideLayout"] {
+                    assert!(
+                        panel["options"].get(key).is_some(),
+                        "{title}: stat option {key}"
+                    );
+                }
+            }
+        }
+        for variable in json["templating"]["list"].as_array().unwrap() {
+            assert!(
+                variable.get("definition").is_none(),
+                "`definition` is not in the schema's VariableModel"
+            );
+        }
     }
 
     #[test]

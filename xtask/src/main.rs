@@ -9,7 +9,7 @@
 //! subcommand per module, each with a `run(args)` entry point.
 //!
 //! Subcommands:
-//! - `bench [--quick]`            benchmark the default shape; write `target/bench/summary.json`
+//! - `bench [--quick] [--only S]` benchmark the default shape; write `target/bench/summary.json`
 //! - `dashboards`                 render `deploy/grafana/dashboards/*.json`
 //! - `dashboards --check`         exit non-zero if the committed JSON is stale
 //! - `dashboards --list-queries`  print every panel's PromQL, one per line
@@ -61,8 +61,12 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [flags]
 
 commands:
-  bench [--quick]             measure proving and verification on the default shape;
-                              writes target/bench/summary.json
+  bench [--quick] [--only S]  measure proving, verification, the runtime and the store
+                              on the default shape; writes target/bench/summary.json
+                              (--only prove|verify|runtime|node: one section, written
+                              to target/bench/summary-S.json; --compare FILE
+                              [--against FILE]: print each figure's ratio to a
+                              saved summary instead of measuring)
   dashboards                  render the Grafana dashboards into deploy/grafana/dashboards/
   dashboards --check          fail if the committed dashboards differ from the rendered ones
   dashboards --list-queries   print every panel query (PromQL), one per line

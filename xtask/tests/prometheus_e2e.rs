@@ -11,7 +11,7 @@
 //!    `deploy/prometheus/prometheus-zk-alerts.yml`, evaluated every 1 s) and a
 //!    temporary TSDB;
 //! 3. once about 20 s of samples exist, runs every panel query printed by
-//!    `xtask dashboards --list-queries` (`$instance` -> `.*`) through
+//!    `xtask dashboards --list-queries` (`$job`, `$instance` -> `.*`) through
 //!    `/api/v1/query` and requires status `success` and a non-empty result,
 //!    and runs every alert expression, requiring status `success` (an alert
 //!    may rightly return nothing) and healthy rules in `/api/v1/rules`.
@@ -21,13 +21,15 @@
 //! `.ci/run` must install it. Both processes are killed and the temporary
 //! directory removed on every path, by a drop guard.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+
+mod support;
+use support::{free_loopback_port, http_get, on_path, wait_for, Guard};
 
 /// The scrape job, as in deploy/prometheus/prometheus-ringct.yml.
 const JOB: &str = "ringct-parallel-prover";
@@ -36,13 +38,6 @@ const BENCH: &str = "zk_parallel_http_bench";
 fn project_root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
-}
-
-fn on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
 }
 
 /// The target directory this test was built into and the name of its
@@ -84,91 +79,6 @@ fn profile_args(dir: &str) -> Vec<String> {
     }
 }
 
-fn free_loopback_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("cannot bind a loopback port")
-        .port()
-}
-
-/// Kills the processes and removes the temporary directory on every path;
-/// on a panic, first shows the tail of each process's log.
-struct Guard {
-    children: Vec<(&'static str, Child, PathBuf)>,
-    dir: PathBuf,
-}
-
-impl Guard {
-    fn spawn(&mut self, name: &'static str, mut command: Command) -> usize {
-        let log = self.dir.join(format!("{name}.log"));
-        let out = std::fs::File::create(&log).expect("cannot create a log file");
-        let err = out.try_clone().expect("cannot clone a log file handle");
-        let child = command
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-        self.children.push((name, child, log));
-        self.children.len() - 1
-    }
-
-    /// Panics (with its log) if child `i` has exited.
-    fn assert_running(&mut self, i: usize) {
-        let (name, child, log) = &mut self.children[i];
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!(
-                "{name} exited early with {status}; its output:\n{}",
-                tail(log, 60)
-            );
-        }
-    }
-
-    fn log_tail(&self, i: usize, lines: usize) -> String {
-        tail(&self.children[i].2, lines)
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        for (name, child, log) in &mut self.children {
-            let _ = child.kill();
-            let _ = child.wait();
-            if std::thread::panicking() {
-                eprintln!("---- last lines of {name}'s output ----\n{}", tail(log, 40));
-            }
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn tail(path: &Path, lines: usize) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-/// A minimal HTTP/1.0 GET (no keep-alive, so no chunked bodies): status and body.
-fn http_get(addr: SocketAddr, path_and_query: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(5)))?;
-    write!(
-        stream,
-        "GET {path_and_query} HTTP/1.0\r\nHost: {addr}\r\nAccept: */*\r\n\r\n"
-    )?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("malformed response: {head:?}")))?;
-    Ok((status, body.to_string()))
-}
-
 fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -178,27 +88,6 @@ fn url_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// Polls `check` every 500 ms until it returns `Some`, or panics with `what`
-/// after `timeout` (after checking `alive` each time).
-fn wait_for<T>(
-    what: &str,
-    timeout: Duration,
-    mut alive: impl FnMut(),
-    mut check: impl FnMut() -> Option<T>,
-) -> T {
-    let start = Instant::now();
-    loop {
-        alive();
-        if let Some(v) = check() {
-            return v;
-        }
-        if start.elapsed() > timeout {
-            panic!("timed out after {timeout:?} waiting for {what}");
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
 }
 
 /// `/api/v1/query` at the current time: the parsed response, or why not.
@@ -412,7 +301,7 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
             .and_then(|j| first_value(&j))?;
             let failed = prom_query(
                 prom_addr,
-                &format!("vm_privacy_zk_parallel_proof_failed_total{series}"),
+                &format!("sum(vm_privacy_zk_parallel_proof_failed_total{series})"),
             )
             .ok()
             .and_then(|j| first_value(&j))?;
@@ -441,7 +330,7 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| l.replace("$instance", ".*"))
+        .map(|l| l.replace("$instance", ".*").replace("$job", ".*"))
         .collect();
     assert!(!queries.is_empty(), "xtask listed no panel queries");
     let mut problems = Vec::new();

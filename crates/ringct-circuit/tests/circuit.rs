@@ -256,33 +256,12 @@ fn equal_key_images_leave_the_constraint_system_unsatisfied() {
     );
     // ...and the circuit refuses it, in exactly one constraint: no value of
     // the inverse witness satisfies (KI_0 - KI_1) · inv = 1 when KI_0 = KI_1.
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    RingCtCircuit::new_unchecked(w.clone(), p.clone())
-        .generate_constraints(cs.clone())
-        .unwrap();
-    cs.finalize();
-    assert!(!cs.is_satisfied().unwrap());
-    let matrices = cs.to_matrices().unwrap();
-    let abc = &matrices[ark_relations::gr1cs::R1CS_PREDICATE_LABEL];
-    let cs = cs.borrow().unwrap();
-    let z: Vec<Fr> = cs
-        .instance_assignment()
-        .unwrap()
-        .iter()
-        .chain(cs.witness_assignment().unwrap())
-        .copied()
-        .collect();
-    let eval = |row: &Vec<(Fr, usize)>| row.iter().map(|(c, i)| *c * z[*i]).sum::<Fr>();
-    let failing: Vec<usize> = (0..abc[0].len())
-        .filter(|&k| eval(&abc[0][k]) * eval(&abc[1][k]) != eval(&abc[2][k]))
-        .collect();
+    let failing = failing_rows(RingCtCircuit::new_unchecked(w.clone(), p.clone()));
     assert_eq!(failing.len(), 1, "only the distinctness constraint fails");
-    // The failing row is (KI_0 - KI_1) · inv = 1: its A side is zero however
-    // the inverse witness is chosen.
-    assert_eq!(
-        eval(&abc[0][failing[0]]) * eval(&abc[1][failing[0]]),
-        Fr::zero()
-    );
+    // Its A side, KI_0 - KI_1, is zero, so A·B is zero however the inverse
+    // witness is chosen, and never equals C = 1.
+    let (a, b, c) = failing[0];
+    assert_eq!((a, a * b, c), (Fr::zero(), Fr::zero(), Fr::one()));
     // Distinct key images with the same witness layout are fine (the base).
     let (w, p) = base();
     assert!(satisfies(&w, p));
@@ -325,10 +304,14 @@ fn non_boolean_bits_pass_everything_but_booleanity() {
     let forged = Fr::from(3u64).inverse().unwrap();
     w.inputs[1].path.position_bits[1] = [Fr::one(), forged];
     let p = w.public_inputs_unchecked();
+    assert_eq!(failing_rows(RingCtCircuit::new_unchecked(w, p)).len(), 1);
+}
+
+/// Synthesises `circuit` and returns the (A, B, C) values of every
+/// constraint row that its assignment does not satisfy.
+fn failing_rows(circuit: RingCtCircuit) -> Vec<(Fr, Fr, Fr)> {
     let cs = ConstraintSystem::<Fr>::new_ref();
-    RingCtCircuit::new_unchecked(w, p)
-        .generate_constraints(cs.clone())
-        .unwrap();
+    circuit.generate_constraints(cs.clone()).unwrap();
     cs.finalize();
     let matrices = cs.to_matrices().unwrap();
     let abc = &matrices[ark_relations::gr1cs::R1CS_PREDICATE_LABEL];
@@ -341,10 +324,10 @@ fn non_boolean_bits_pass_everything_but_booleanity() {
         .copied()
         .collect();
     let eval = |row: &Vec<(Fr, usize)>| row.iter().map(|(c, i)| *c * z[*i]).sum::<Fr>();
-    let failing = (0..abc[0].len())
-        .filter(|&k| eval(&abc[0][k]) * eval(&abc[1][k]) != eval(&abc[2][k]))
-        .count();
-    assert_eq!(failing, 1);
+    (0..abc[0].len())
+        .map(|k| (eval(&abc[0][k]), eval(&abc[1][k]), eval(&abc[2][k])))
+        .filter(|(a, b, c)| *a * *b != *c)
+        .collect()
 }
 
 // ---------------------------------------------------------------- size

@@ -11,18 +11,25 @@
 //!
 //! Environment (flags win over their variables):
 //!
-//! | variable | meaning | default |
-//! |---|---|---|
-//! | `RINGCT_PAR_BATCH` | witnesses per batch | 32 |
-//! | `RINGCT_PAR_THREADS` | prover threads (also the verifier's pool) | all cores |
-//! | `RINGCT_PAR_INTERVAL_MS` | pause between batches | 1000 |
-//! | `RINGCT_PAR_SETUP_BATCH` | warm-up batches, not counted anywhere | 1 |
-//! | `RINGCT_SHAPE` | circuit shape | `2x2-r16` |
-//! | `RINGCT_KEYS_DIR` | key files (else an ephemeral setup, with a warning) | unset |
-//! | `RINGCT_BENCH_INVALID_RATE` | share (0..=1) of deliberately invalid witnesses | 0 |
-//! | `RINGCT_BENCH_ADDR` / `--addr` | listen address | `127.0.0.1:9090` |
-//! | `RINGCT_BENCH_MAX_BATCHES` / `--max-batches` | stop after N measured batches | unbounded |
-//! | `RINGCT_BENCH_MAX_SECONDS` / `--max-seconds` | stop after S seconds of measuring | unbounded |
+//! | variable | meaning | default | bound |
+//! |---|---|---|---|
+//! | `RINGCT_PAR_BATCH` | witnesses per batch | 32 | 1..=1024 |
+//! | `RINGCT_PAR_THREADS` | prover threads (also the verifier's pool) | all cores | 1..=256 |
+//! | `RINGCT_PAR_INTERVAL_MS` | pause between batches | 1000 | 0..=3600000 |
+//! | `RINGCT_PAR_SETUP_BATCH` | warm-up batches, not counted anywhere | 1 | 0..=100 |
+//! | `RINGCT_SHAPE` | circuit shape | `2x2-r16` | a valid shape |
+//! | `RINGCT_KEYS_DIR` | key files (else an ephemeral setup, with a warning) | unset | a usable key directory |
+//! | `RINGCT_BENCH_INVALID_RATE` | share of deliberately invalid witnesses | 0 | 0.0..=1.0 |
+//! | `RINGCT_BENCH_ADDR` / `--addr` | listen address | `127.0.0.1:9090` | `HOST:PORT` |
+//! | `RINGCT_BENCH_MAX_BATCHES` / `--max-batches` | stop after N measured batches | unbounded | N > 0 |
+//! | `RINGCT_BENCH_MAX_SECONDS` / `--max-seconds` | stop after S seconds of measuring | unbounded | 0 < S < 1e9 |
+//!
+//! Every variable follows one rule (see `ringct_prover::config`): unset
+//! means the default; a set value must be UTF-8, not blank, parse, and stay
+//! within its bound, or the bench stops before doing anything with a message
+//! naming the variable. The bounds of the `RINGCT_PAR_*` variables are the
+//! constants in `ringct_prover::config` (`MAX_BATCH`, `MAX_THREADS`,
+//! `MAX_INTERVAL_MS`, `MAX_SETUP_BATCHES`).
 //!
 //! Every round builds fresh witnesses with `sample::random_spend` (new notes,
 //! random rings), makes a share of them unbalanced (fee + 1) so that the
@@ -33,18 +40,38 @@
 //! loudly, counted on `/summary`, and makes the process exit with status 1.
 //!
 //! Warm-up batches run under a no-op metrics recorder, so neither
-//! `/metrics` nor the `/summary` totals count them. Ctrl-C (or SIGTERM)
-//! finishes the current batch, prints the final summary and shuts the
-//! endpoint down; a second Ctrl-C exits at once.
+//! `/metrics` nor the `/summary` totals count them.
+//!
+//! Signals (SIGINT, i.e. Ctrl-C, and SIGTERM): the handler is installed
+//! first thing in `main`. During startup (options, endpoint, key loading or
+//! the ephemeral setup, verifier and prover pools) a signal exits at once
+//! with status 128 + the signal number. Once warm-up or measuring has
+//! started, a signal finishes the current batch, prints the final summary
+//! and shuts the endpoint down (status 0, or 1 if bugs were found); a
+//! second signal exits at once with 128 + its number.
+//!
+//! Exit statuses:
+//!
+//! | status | meaning |
+//! |---|---|
+//! | 0 | finished (`--max-batches`, `--max-seconds`, or stopped by a signal during warm-up or measuring) and no bugs |
+//! | 1 | runtime failure: bugs found (see above), the endpoint could not bind, the recorder or a thread pool could not be set up, an ephemeral setup failed |
+//! | 2 | configuration error: a variable or flag that is not UTF-8, blank, does not parse or is out of bounds; an unknown flag; keys that cannot be used (key directory or file missing or unreadable, a key file that fails any check, a degenerate key) |
+//! | 130 | SIGINT during startup, or a second signal that was SIGINT |
+//! | 143 | SIGTERM during startup, or a second signal that was SIGTERM |
 
 use ringct_circuit::{sample::random_spend, CircuitError, Fr, RingCtStatement, RingCtWitness};
-use ringct_prover::cache::KeySource;
+use ringct_prover::cache::{shared_keys_from, KeySource};
+use ringct_prover::config::{env_text, vars as prover_vars};
 use ringct_prover::stats::percentile;
 use ringct_prover::{
-    shared_keys, BatchStats, ParallelProveConfig, ProverError, RingCtKeys, RingCtParallelProver,
+    BatchStats, ParallelProveConfig, ProverError, RingCtKeys, RingCtParallelProver,
 };
 use ringct_verifier::{BatchVerifier, Item, Verdict, VerifierError};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 use std::collections::VecDeque;
+use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -85,8 +112,13 @@ usage: zk_parallel_http_bench [--addr HOST:PORT] [--max-batches N] [--max-second
   --insecure-dev-keys   INSECURE keys from a public fixed seed (fast, reproducible;
                         never for anything but development)
 
-environment: RINGCT_PAR_BATCH, RINGCT_PAR_THREADS, RINGCT_PAR_INTERVAL_MS,
-RINGCT_PAR_SETUP_BATCH, RINGCT_SHAPE, RINGCT_KEYS_DIR, RINGCT_BENCH_INVALID_RATE";
+environment: RINGCT_PAR_BATCH (1..=1024), RINGCT_PAR_THREADS (1..=256),
+RINGCT_PAR_INTERVAL_MS (0..=3600000), RINGCT_PAR_SETUP_BATCH (0..=100), RINGCT_SHAPE,
+RINGCT_KEYS_DIR, RINGCT_BENCH_INVALID_RATE (0.0..=1.0), RINGCT_BENCH_ADDR,
+RINGCT_BENCH_MAX_BATCHES, RINGCT_BENCH_MAX_SECONDS
+
+exit status: 0 done, 1 runtime failure or bugs found, 2 configuration error,
+130/143 SIGINT/SIGTERM before the proving loop (or a second signal)";
 
 /// Everything the bench can fail with. Each variant is one broken rule.
 #[derive(Debug, thiserror::Error)]
@@ -109,8 +141,10 @@ enum BenchError {
     Telemetry(TelemetryError),
     #[error(transparent)]
     Prover(#[from] ProverError),
+    #[error("the verifier refuses the key: {0}")]
+    UnusableKey(VerifierError),
     #[error("verifier: {0}")]
-    Verifier(#[from] VerifierError),
+    Verifier(VerifierError),
     #[error("cannot sample a witness: {0}")]
     Sample(#[from] CircuitError),
     #[error(
@@ -118,15 +152,31 @@ enum BenchError {
          the two crates disagree on the definition"
     )]
     FingerprintMismatch { prover: String, verifier: String },
-    #[error("cannot install the Ctrl-C handler: {0}")]
+    #[error("cannot install the signal handler: {0}")]
     Signal(String),
 }
 
+/// Exit status for configuration errors (the operator must change a value).
+const EXIT_CONFIG: u8 = 2;
+/// Exit status for runtime failures and bugs found.
+const EXIT_RUNTIME: u8 = 1;
+
 impl BenchError {
+    /// [`EXIT_CONFIG`] for every configuration error (environment, flags,
+    /// keys that cannot be used), [`EXIT_RUNTIME`] for the rest.
     fn exit_code(&self) -> u8 {
         match self {
-            BenchError::Usage(_) | BenchError::Config { .. } => 2,
-            _ => 1,
+            BenchError::Usage(_) | BenchError::Config { .. } | BenchError::UnusableKey(_) => {
+                EXIT_CONFIG
+            }
+            BenchError::Prover(e) if e.is_configuration() => EXIT_CONFIG,
+            BenchError::Prover(_)
+            | BenchError::Endpoint(_)
+            | BenchError::Telemetry(_)
+            | BenchError::Verifier(_)
+            | BenchError::Sample(_)
+            | BenchError::FingerprintMismatch { .. }
+            | BenchError::Signal(_) => EXIT_RUNTIME,
         }
     }
 }
@@ -134,7 +184,7 @@ impl BenchError {
 /// Where the keys come from, for the banner and `/summary`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyChoice {
-    /// `shared_keys`: `RINGCT_KEYS_DIR` or an ephemeral setup.
+    /// The shared cache, from `RINGCT_KEYS_DIR` or an ephemeral setup.
     Shared,
     /// `--insecure-dev-keys`.
     InsecureDev,
@@ -148,6 +198,8 @@ struct Options {
     max_batches: Option<u64>,
     max_seconds: Option<Duration>,
     keys: KeyChoice,
+    /// `RINGCT_KEYS_DIR`, read (and checked) once at startup.
+    key_source: KeySource,
 }
 
 fn config_error(var: &'static str, value: &str, reason: impl ToString) -> BenchError {
@@ -210,32 +262,44 @@ fn parse_seconds(var: &'static str, raw: &str) -> Result<Duration, BenchError> {
 }
 
 impl Options {
-    /// Environment first, then flags (flags win).
+    /// Environment first, then flags (flags win). Every variable is read
+    /// through `lookup` (the process's `var_os` in `main`).
     fn parse(
-        args: impl IntoIterator<Item = String>,
-        lookup: impl Fn(&str) -> Option<String>,
+        args: impl IntoIterator<Item = OsString>,
+        lookup: impl Fn(&str) -> Option<OsString>,
     ) -> Result<Option<Self>, BenchError> {
         let prove = ParallelProveConfig::from_lookup(&lookup)?;
-        let env = |var: &'static str| lookup(var).filter(|v| !v.trim().is_empty());
+        let key_source = KeySource::from_lookup(&lookup)?;
+        let env = |var: &'static str| env_text(var, lookup(var));
         let mut opts = Options {
             prove,
-            invalid_rate: match env(vars::INVALID_RATE) {
+            invalid_rate: match env(vars::INVALID_RATE)? {
                 Some(raw) => parse_rate(vars::INVALID_RATE, &raw)?,
                 None => 0.0,
             },
-            addr: match env(vars::ADDR) {
+            addr: match env(vars::ADDR)? {
                 Some(raw) => parse_addr(vars::ADDR, &raw)?,
                 None => DEFAULT_ADDR.parse().expect("the default address parses"),
             },
-            max_batches: env(vars::MAX_BATCHES)
+            max_batches: env(vars::MAX_BATCHES)?
                 .map(|raw| parse_batches(vars::MAX_BATCHES, &raw))
                 .transpose()?,
-            max_seconds: env(vars::MAX_SECONDS)
+            max_seconds: env(vars::MAX_SECONDS)?
                 .map(|raw| parse_seconds(vars::MAX_SECONDS, &raw))
                 .transpose()?,
             keys: KeyChoice::Shared,
+            key_source,
         };
 
+        let args = args
+            .into_iter()
+            .enumerate()
+            .map(|(i, arg)| {
+                arg.into_string().map_err(|arg| {
+                    BenchError::Usage(format!("argument {} is not valid UTF-8: {arg:?}", i + 1))
+                })
+            })
+            .collect::<Result<Vec<String>, BenchError>>()?;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
@@ -639,11 +703,14 @@ fn lock(state: &Mutex<BenchState>) -> MutexGuard<'_, BenchState> {
 fn register_zeroes() {
     for name in [
         names::ZK_PARALLEL_PROOF_TOTAL,
-        names::ZK_PARALLEL_PROOF_FAILED_TOTAL,
         names::ZK_PARALLEL_BATCHES_TOTAL,
         names::FAST_FALLBACK_TOTAL,
     ] {
         metrics::counter!(name).increment(0);
+    }
+    for reason in supervm_telemetry::reasons::ALL {
+        metrics::counter!(names::ZK_PARALLEL_PROOF_FAILED_TOTAL, labels::REASON => *reason)
+            .increment(0);
     }
     for name in [
         names::ZK_BATCH_VERIFY_TOTAL,
@@ -684,34 +751,71 @@ fn load_keys(opts: &Options) -> Result<(Arc<RingCtKeys>, String), BenchError> {
             ))
         }
         KeyChoice::Shared => {
-            let source = match KeySource::from_lookup(|k| std::env::var(k).ok()) {
+            let source = match &opts.key_source {
                 KeySource::Directory(dir) => format!("key files from {}", dir.display()),
-                KeySource::Ephemeral => {
-                    "EPHEMERAL setup (RINGCT_KEYS_DIR unset): proofs verify only in this process"
-                        .to_string()
-                }
+                KeySource::Ephemeral => format!(
+                    "EPHEMERAL setup ({} unset): proofs verify only in this process",
+                    prover_vars::KEYS_DIR
+                ),
             };
-            Ok((shared_keys(shape)?, source))
+            Ok((shared_keys_from(shape, &opts.key_source)?, source))
         }
     }
 }
 
-fn run(opts: Options) -> Result<u64, BenchError> {
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = Arc::clone(&stop);
-        ctrlc::set_handler(move || {
-            if stop.swap(true, Ordering::SeqCst) {
-                eprintln!("second interrupt: exiting now");
-                std::process::exit(130);
+/// What a signal does, shared with the signal thread.
+#[derive(Debug, Default)]
+struct SignalState {
+    /// Set once warm-up starts: from then on a first signal stops gracefully.
+    in_loop: AtomicBool,
+    /// Set by the first signal in the loop: finish the batch, then stop.
+    stop: AtomicBool,
+}
+
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGINT => "SIGINT",
+        SIGTERM => "SIGTERM",
+        _ => "signal",
+    }
+}
+
+/// Installs the SIGINT/SIGTERM handler: a thread that waits for signals
+/// (`signal_hook::iterator`, no code runs in the signal handler itself).
+/// Before the loop a signal exits at once with 128 + its number; in the
+/// loop the first one sets `stop`, a second one exits at once.
+fn install_signal_handler() -> Result<Arc<SignalState>, BenchError> {
+    let mut signals =
+        Signals::new([SIGINT, SIGTERM]).map_err(|e| BenchError::Signal(e.to_string()))?;
+    let state = Arc::new(SignalState::default());
+    let shared = Arc::clone(&state);
+    std::thread::Builder::new()
+        .name("bench-signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                let name = signal_name(signal);
+                let status = 128 + signal;
+                if !shared.in_loop.load(Ordering::SeqCst) {
+                    eprintln!(
+                        "zk_parallel_http_bench: {name} during startup: exiting now (status {status})"
+                    );
+                    std::process::exit(status);
+                }
+                if shared.stop.swap(true, Ordering::SeqCst) {
+                    eprintln!("second signal ({name}): exiting now (status {status})");
+                    std::process::exit(status);
+                }
+                eprintln!(
+                    "{name}: finishing the current batch, then stopping (send it again to exit at once)"
+                );
             }
-            eprintln!(
-                "interrupt: finishing the current batch, then stopping (again to exit at once)"
-            );
         })
         .map_err(|e| BenchError::Signal(e.to_string()))?;
-    }
+    Ok(state)
+}
 
+fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
+    let stop = &signals.stop;
     // Recorder and endpoint first, so a taken port fails before any setup.
     let recorder = install_global(DEFAULT_UPKEEP_INTERVAL).map_err(BenchError::Telemetry)?;
     let state = Arc::new(Mutex::new(BenchState::new(opts.clone())));
@@ -732,8 +836,10 @@ fn run(opts: Options) -> Result<u64, BenchError> {
     let shape = opts.prove.shape;
     let setup_start = Instant::now();
     let (keys, source) = load_keys(&opts)?;
-    let verifier = BatchVerifier::for_shape(keys.verifying_key().clone(), shape)?
-        .with_threads(opts.prove.threads)?;
+    let verifier = BatchVerifier::for_shape(keys.verifying_key().clone(), shape)
+        .map_err(BenchError::UnusableKey)?
+        .with_threads(opts.prove.threads)
+        .map_err(BenchError::Verifier)?;
     if verifier.fingerprint().0 != keys.fingerprint().0 {
         return Err(BenchError::FingerprintMismatch {
             prover: keys.fingerprint().to_string(),
@@ -776,6 +882,12 @@ fn run(opts: Options) -> Result<u64, BenchError> {
     };
     let batch = opts.prove.batch_size;
     let mut bugs = 0;
+
+    // From here on a signal stops gracefully, after the current batch.
+    signals.in_loop.store(true, Ordering::SeqCst);
+    println!(
+        "proving: SIGINT (Ctrl-C) or SIGTERM finishes the current batch and stops; a second one exits at once"
+    );
 
     // Warm-up: all-valid batches under a no-op recorder (this thread records
     // both the prover's and the verifier's metrics), not counted in totals.
@@ -842,7 +954,7 @@ fn run(opts: Options) -> Result<u64, BenchError> {
         );
         lock(&state).record(&round);
         if opts.max_batches != Some(index) {
-            pause(opts.prove.interval, &stop, deadline);
+            pause(opts.prove.interval, stop, deadline);
         }
     }
 
@@ -862,7 +974,16 @@ fn run(opts: Options) -> Result<u64, BenchError> {
 }
 
 fn main() -> ExitCode {
-    let opts = match Options::parse(std::env::args().skip(1), |k| std::env::var(k).ok()) {
+    // First thing: a signal during startup (a long ephemeral setup, say)
+    // must stop the process.
+    let signals = match install_signal_handler() {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("zk_parallel_http_bench: error: {e}");
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    let opts = match Options::parse(std::env::args_os().skip(1), |k| std::env::var_os(k)) {
         Ok(Some(opts)) => opts,
         Ok(None) => {
             println!("{USAGE}");
@@ -873,13 +994,13 @@ fn main() -> ExitCode {
             return ExitCode::from(e.exit_code());
         }
     };
-    match run(opts) {
+    match run(opts, &signals) {
         Ok(0) => ExitCode::SUCCESS,
         Ok(bugs) => {
             eprintln!(
                 "zk_parallel_http_bench: {bugs} BUG(S): proofs that failed verification or unexpected prover outcomes (see above)"
             );
-            ExitCode::FAILURE
+            ExitCode::from(EXIT_RUNTIME)
         }
         Err(e) => {
             eprintln!("zk_parallel_http_bench: error: {e}");
@@ -893,12 +1014,141 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Option<Options>, BenchError> {
-        let map: HashMap<String, String> = env
+    fn parse_os(
+        args: &[OsString],
+        env: &[(&str, OsString)],
+    ) -> Result<Option<Options>, BenchError> {
+        let map: HashMap<String, OsString> = env
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|(k, v)| (k.to_string(), v.clone()))
             .collect();
-        Options::parse(args.iter().map(|a| a.to_string()), |k| map.get(k).cloned())
+        Options::parse(args.iter().cloned(), |k| map.get(k).cloned())
+    }
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Option<Options>, BenchError> {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let env: Vec<(&str, OsString)> = env.iter().map(|(k, v)| (*k, v.into())).collect();
+        parse_os(&args, &env)
+    }
+
+    /// Every variable the bench reads, its own and the prover's.
+    const EVERY_VAR: [&str; 10] = [
+        prover_vars::BATCH,
+        prover_vars::THREADS,
+        prover_vars::INTERVAL_MS,
+        prover_vars::SETUP_BATCH,
+        prover_vars::SHAPE,
+        prover_vars::KEYS_DIR,
+        vars::INVALID_RATE,
+        vars::ADDR,
+        vars::MAX_BATCHES,
+        vars::MAX_SECONDS,
+    ];
+
+    #[test]
+    fn every_variable_refuses_non_utf8_with_exit_status_2() {
+        use std::os::unix::ffi::OsStringExt;
+        for var in EVERY_VAR {
+            let err = parse_os(&[], &[(var, OsString::from_vec(vec![0xff, 0xfe]))]).unwrap_err();
+            assert!(
+                matches!(&err, BenchError::Prover(ProverError::EnvNotUnicode { var: v, .. }) if *v == var),
+                "{var}: {err}"
+            );
+            assert!(err.to_string().contains(var), "{err}");
+            assert_eq!(err.exit_code(), 2, "{var}");
+        }
+        let err = parse_os(&[OsString::from_vec(vec![b'-', 0xff])], &[]).unwrap_err();
+        assert!(matches!(err, BenchError::Usage(_)), "{err}");
+        assert!(err.to_string().contains("argument 1"), "{err}");
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn every_variable_refuses_a_blank_value_with_exit_status_2() {
+        for var in EVERY_VAR {
+            let err = parse(&[], &[(var, " ")]).unwrap_err();
+            assert!(
+                matches!(&err, BenchError::Prover(ProverError::EnvEmpty { var: v }) if *v == var),
+                "{var}: {err}"
+            );
+            assert_eq!(err.exit_code(), 2, "{var}");
+        }
+    }
+
+    #[test]
+    fn out_of_bound_values_exit_with_status_2() {
+        use ringct_prover::config::{MAX_BATCH, MAX_THREADS};
+        for (var, value) in [
+            (prover_vars::THREADS, "100000".to_string()),
+            (prover_vars::THREADS, (MAX_THREADS + 1).to_string()),
+            (prover_vars::BATCH, (MAX_BATCH + 1).to_string()),
+            (prover_vars::INTERVAL_MS, "3600001".to_string()),
+            (prover_vars::SETUP_BATCH, "101".to_string()),
+        ] {
+            let err = parse(&[], &[(var, &value)]).unwrap_err();
+            assert!(
+                matches!(&err, BenchError::Prover(ProverError::EnvOutOfRange { var: v, .. }) if *v == var),
+                "{var}={value}: {err}"
+            );
+            let msg = err.to_string();
+            assert!(msg.contains(var) && msg.contains(&value), "{msg}");
+            assert_eq!(err.exit_code(), 2);
+        }
+        let at_bounds = parse(
+            &[],
+            &[
+                (prover_vars::THREADS, &MAX_THREADS.to_string()),
+                (prover_vars::BATCH, &MAX_BATCH.to_string()),
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (at_bounds.prove.threads, at_bounds.prove.batch_size),
+            (MAX_THREADS, MAX_BATCH)
+        );
+    }
+
+    #[test]
+    fn keys_dir_is_read_once_at_startup() {
+        let o = parse(&[], &[(prover_vars::KEYS_DIR, " /keys ")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.key_source, KeySource::Directory("/keys".into()));
+        let o = parse(&[], &[]).unwrap().unwrap();
+        assert_eq!(o.key_source, KeySource::Ephemeral);
+    }
+
+    #[test]
+    fn configuration_errors_exit_2_and_runtime_failures_exit_1() {
+        let key_errors = [
+            ProverError::KeyFileMissing("/k/ringct-2x2-r16.pk".into()),
+            ProverError::KeyFileCorrupted(ringct_prover::KeyFileOrigin::Bytes),
+            ProverError::FingerprintMismatch {
+                expected: "a".into(),
+                found: "b".into(),
+            },
+        ];
+        for e in key_errors {
+            assert_eq!(BenchError::Prover(e).exit_code(), 2);
+        }
+        assert_eq!(
+            BenchError::UnusableKey(VerifierError::GammaEqualsDelta).exit_code(),
+            2
+        );
+        assert_eq!(
+            BenchError::Prover(ProverError::ThreadPool("x".into())).exit_code(),
+            1
+        );
+        assert_eq!(
+            BenchError::Prover(ProverError::Synthesis("x".into())).exit_code(),
+            1
+        );
+        assert_eq!(
+            BenchError::Verifier(VerifierError::ThreadPool("x".into())).exit_code(),
+            1
+        );
+        assert_eq!(BenchError::Signal("x".into()).exit_code(), 1);
     }
 
     #[test]

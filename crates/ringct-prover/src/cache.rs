@@ -1,11 +1,13 @@
 //! The process-wide key cache: one set of keys per shape, shared through `Arc`.
 //!
 //! On first use for a shape, keys come from `RINGCT_KEYS_DIR` when it is set
-//! (loaded and fully validated). Otherwise a fresh setup runs once for the
-//! process and a loud warning says the keys are ephemeral: proofs made with
-//! them verify only against this process's verifying key.
+//! (loaded and fully validated). When it is unset, a fresh setup runs once
+//! for the process and a loud warning says the keys are ephemeral: proofs
+//! made with them verify only against this process's verifying key. A value
+//! that is not UTF-8, or blank, is an error naming the variable; it never
+//! falls back to an ephemeral setup.
 
-use crate::config::vars;
+use crate::config::{env_text, vars};
 use crate::error::ProverError;
 use crate::keyfile;
 use crate::keys::RingCtKeys;
@@ -14,6 +16,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use ringct_circuit::Shape;
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -27,12 +30,19 @@ pub enum KeySource {
 }
 
 impl KeySource {
-    /// `Directory` when `RINGCT_KEYS_DIR` is set and non-empty, else `Ephemeral`.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        match lookup(vars::KEYS_DIR) {
-            Some(dir) if !dir.trim().is_empty() => KeySource::Directory(PathBuf::from(dir.trim())),
-            _ => KeySource::Ephemeral,
-        }
+    /// `Directory` when `RINGCT_KEYS_DIR` is set, `Ephemeral` when it is
+    /// unset. A value that is not UTF-8 ([`ProverError::EnvNotUnicode`]) or
+    /// blank ([`ProverError::EnvEmpty`]) is an error.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self, ProverError> {
+        Ok(match env_text(vars::KEYS_DIR, lookup(vars::KEYS_DIR))? {
+            Some(dir) => KeySource::Directory(PathBuf::from(dir)),
+            None => KeySource::Ephemeral,
+        })
+    }
+
+    /// [`KeySource::from_lookup`] on the process environment.
+    pub fn from_env() -> Result<Self, ProverError> {
+        Self::from_lookup(|var| std::env::var_os(var))
     }
 
     /// Loads or generates keys for `shape`.
@@ -84,7 +94,10 @@ pub static RINGCT_PROVING_KEY: Lazy<KeyCache> = Lazy::new(KeyCache::default);
 
 /// The shared keys for `shape`, from `RINGCT_KEYS_DIR` or an ephemeral setup.
 pub fn shared_keys(shape: Shape) -> Result<Arc<RingCtKeys>, ProverError> {
-    RINGCT_PROVING_KEY.get_or_try_init(shape, || {
-        KeySource::from_lookup(|k| std::env::var(k).ok()).keys(shape)
-    })
+    RINGCT_PROVING_KEY.get_or_try_init(shape, || KeySource::from_env()?.keys(shape))
+}
+
+/// The shared keys for `shape`, from `source` (a source read once at startup).
+pub fn shared_keys_from(shape: Shape, source: &KeySource) -> Result<Arc<RingCtKeys>, ProverError> {
+    RINGCT_PROVING_KEY.get_or_try_init(shape, || source.keys(shape))
 }

@@ -195,6 +195,20 @@ pub enum ProverError {
         /// The fingerprint of the key actually loaded.
         found: String,
     },
+    /// An environment variable's value is not valid UTF-8.
+    #[error("{var} is not valid UTF-8 ({value:?}); set it to UTF-8 text or unset it")]
+    EnvNotUnicode {
+        /// Variable name.
+        var: &'static str,
+        /// Its raw value.
+        value: std::ffi::OsString,
+    },
+    /// An environment variable is set but empty or blank (unset it for the default).
+    #[error("{var} is set but empty; give it a value or unset it for the default")]
+    EnvEmpty {
+        /// Variable name.
+        var: &'static str,
+    },
     /// An environment variable does not parse.
     #[error("{var}={value:?} is invalid: {reason}")]
     EnvInvalid {
@@ -211,7 +225,60 @@ pub enum ProverError {
         /// Variable name.
         var: &'static str,
     },
+    /// A configuration value is above its bound (from its variable, or set in
+    /// code: the variable that sets the field is named).
+    #[error("{var}={value} is above its bound {max} ({why})")]
+    EnvOutOfRange {
+        /// Variable name.
+        var: &'static str,
+        /// The value given.
+        value: u64,
+        /// The largest value accepted.
+        max: u64,
+        /// Why the bound is there.
+        why: &'static str,
+    },
     /// The Rayon pool could not be built.
     #[error("could not build the prover thread pool: {0}")]
     ThreadPool(String),
+}
+
+impl ProverError {
+    /// Whether the error is a configuration error: a value the operator must
+    /// change (an environment variable, or keys that cannot be used: a key
+    /// file that is missing, unreadable, for another shape or circuit, or
+    /// broken in any way). Binaries exit with status 2 for these and 1 for
+    /// the rest (runtime failures).
+    pub fn is_configuration(&self) -> bool {
+        match self {
+            ProverError::EnvNotUnicode { .. }
+            | ProverError::EnvEmpty { .. }
+            | ProverError::EnvInvalid { .. }
+            | ProverError::EnvZero { .. }
+            | ProverError::EnvOutOfRange { .. }
+            | ProverError::KeyFileMissing(_)
+            | ProverError::KeyFileIo { .. }
+            | ProverError::KeyFileTruncated(_)
+            | ProverError::KeyFileBadMagic(_)
+            | ProverError::KeyFileVersion { .. }
+            | ProverError::KeyFileWrongKind { .. }
+            | ProverError::KeyFileReserved { .. }
+            | ProverError::KeyFileShapeMismatch { .. }
+            | ProverError::KeyFileLength { .. }
+            | ProverError::KeyFileCorrupted(_)
+            | ProverError::KeyFileInvalidKey { .. }
+            | ProverError::KeyFileTrailingBytes { .. }
+            | ProverError::KeyFilePointNotOnCurve { .. }
+            | ProverError::KeyFilePointNotInSubgroup { .. }
+            | ProverError::KeyFileInputCount { .. }
+            | ProverError::KeyFileInconsistentKey { .. }
+            | ProverError::KeyFileFingerprint { .. }
+            | ProverError::FingerprintMismatch { .. }
+            | ProverError::CircuitKeyMismatch { .. } => true,
+            ProverError::InvalidWitness(_)
+            | ProverError::WitnessShapeMismatch { .. }
+            | ProverError::Synthesis(_)
+            | ProverError::ThreadPool(_) => false,
+        }
+    }
 }

@@ -29,6 +29,7 @@ pub use config::ParallelProveConfig;
 pub use engine::Groth16Engine;
 pub use error::{KeyFileOrigin, ProverError};
 pub use keys::{Fingerprint, RingCtKeys};
+pub use metrics::failure_reason;
 pub use proof::{RingCtProof, PROOF_BYTES};
 pub use prover::{BatchOutcome, ProvedTransaction, RingCtParallelProver};
 pub use stats::BatchStats;

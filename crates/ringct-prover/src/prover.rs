@@ -64,17 +64,15 @@ impl RingCtParallelProver {
         Self::new(keys, config)
     }
 
-    /// A prover with your own keys. `config.shape` is taken from the keys.
+    /// A prover with your own keys. `config.shape` is taken from the keys;
+    /// the other fields must be within their bounds
+    /// ([`ParallelProveConfig::validate`]).
     pub fn new(
         keys: Arc<RingCtKeys>,
         mut config: ParallelProveConfig,
     ) -> Result<Self, ProverError> {
-        if config.threads == 0 {
-            return Err(ProverError::EnvZero {
-                var: crate::config::vars::THREADS,
-            });
-        }
         config.shape = keys.shape();
+        config.validate()?;
         let build = |threads: usize, name: String| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -168,7 +166,11 @@ impl RingCtParallelProver {
             .filter_map(|r| r.as_ref().ok().map(|p| p.latency))
             .collect();
         let stats = BatchStats::from_latencies(witnesses.len(), latencies.clone(), wall);
-        crate::metrics::record_batch(&stats, &latencies);
+        crate::metrics::record_batch(
+            &stats,
+            &latencies,
+            results.iter().filter_map(|r| r.as_ref().err()),
+        );
         BatchOutcome { results, stats }
     }
 

@@ -155,17 +155,41 @@ fn metrics_move_by_the_right_amounts() {
         prover.prove_batch(&ws[1..]);
     });
     let mut seen = std::collections::HashMap::new();
+    let mut failed_by_reason = std::collections::BTreeMap::new();
     for (key, _, _, value) in snapshotter.snapshot().into_vec() {
         let name = key.key().name().to_string();
-        assert!(
-            supervm_telemetry::find(&name).is_some(),
-            "{name} is not in the catalog"
+        let def = supervm_telemetry::find(&name);
+        assert!(def.is_some(), "{name} is not in the catalog");
+        let labels: Vec<(String, String)> = key
+            .key()
+            .labels()
+            .map(|l| (l.key().to_owned(), l.value().to_owned()))
+            .collect();
+        let declared: Vec<&str> = def.unwrap().labels.to_vec();
+        assert_eq!(
+            labels.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            declared,
+            "{name}: labels"
         );
+        if name == supervm_telemetry::names::ZK_PARALLEL_PROOF_FAILED_TOTAL {
+            let DebugValue::Counter(n) = value else {
+                panic!("{name} is not a counter")
+            };
+            failed_by_reason.insert(labels[0].1.clone(), n);
+            continue;
+        }
         seen.insert(name, value);
     }
     use supervm_telemetry::names::*;
     assert_eq!(seen[ZK_PARALLEL_PROOF_TOTAL], DebugValue::Counter(5));
-    assert_eq!(seen[ZK_PARALLEL_PROOF_FAILED_TOTAL], DebugValue::Counter(1));
+    // The invalid witness is a client error, not a prover fault; both series exist.
+    assert_eq!(
+        failed_by_reason,
+        std::collections::BTreeMap::from([
+            ("invalid_witness".to_string(), 1),
+            ("prover_error".to_string(), 0),
+        ])
+    );
     assert_eq!(seen[ZK_PARALLEL_BATCHES_TOTAL], DebugValue::Counter(2));
     match &seen[ZK_PARALLEL_PROOF_DURATION_SECONDS] {
         DebugValue::Histogram(v) => assert_eq!(v.len(), 4),
@@ -214,15 +238,66 @@ fn the_shared_cache_initialises_once_per_shape() {
 #[test]
 fn key_source_follows_ringct_keys_dir() {
     use cache::KeySource;
-    assert_eq!(KeySource::from_lookup(|_| None), KeySource::Ephemeral);
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
     assert_eq!(
-        KeySource::from_lookup(|_| Some("  ".into())),
+        KeySource::from_lookup(|_| None).unwrap(),
         KeySource::Ephemeral
     );
     assert_eq!(
-        KeySource::from_lookup(|_| Some("/k".into())),
+        KeySource::from_lookup(|_| Some(" /k ".into())).unwrap(),
         KeySource::Directory("/k".into())
     );
+    // Neither a blank value nor one that is not UTF-8 turns into an
+    // ephemeral setup: both are errors naming the variable.
+    for bad in [
+        OsString::from("  "),
+        OsString::new(),
+        OsString::from_vec(vec![0xff, 0xfe]),
+    ] {
+        let err = KeySource::from_lookup(|_| Some(bad.clone())).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ProverError::EnvEmpty { var } | ProverError::EnvNotUnicode { var, .. }
+                    if var == "RINGCT_KEYS_DIR"
+            ),
+            "{bad:?}: {err}"
+        );
+        assert!(err.is_configuration());
+    }
+    // The lookup is asked for RINGCT_KEYS_DIR and nothing else.
+    let asked = std::sync::Mutex::new(Vec::new());
+    let _ = KeySource::from_lookup(|k| {
+        asked.lock().unwrap().push(k.to_string());
+        None
+    });
+    assert_eq!(*asked.lock().unwrap(), vec!["RINGCT_KEYS_DIR".to_string()]);
+}
+
+#[test]
+fn the_prover_refuses_out_of_bound_configurations() {
+    let keys = small_keys();
+    let too_many = ParallelProveConfig {
+        threads: config::MAX_THREADS + 1,
+        ..ParallelProveConfig::default()
+    };
+    let err = RingCtParallelProver::new(keys.clone(), too_many).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ProverError::EnvOutOfRange {
+                var: "RINGCT_PAR_THREADS",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let at_bound = ParallelProveConfig {
+        batch_size: config::MAX_BATCH,
+        ..config(1)
+    };
+    assert!(RingCtParallelProver::new(keys, at_bound).is_ok());
 }
 
 #[test]

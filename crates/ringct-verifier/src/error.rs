@@ -120,6 +120,20 @@ pub enum VerifierError {
     /// A verifying key with no `gamma_abc` element (not even the constant term).
     #[error("the verifying key has an empty gamma_abc")]
     EmptyVerifyingKey,
+    /// The verifying key's gamma equals its delta: the public-input term
+    /// `e(IC, gamma)` merges with `e(C, delta)`, and anyone can prove any
+    /// statement (`A = alpha`, `B = beta`, `C = -IC`).
+    #[error(
+        "degenerate verifying key: gamma equals delta (proofs could be forged for any statement)"
+    )]
+    GammaEqualsDelta,
+    /// The verifying key's gamma equals minus its delta: as with
+    /// [`VerifierError::GammaEqualsDelta`], anyone can prove any statement
+    /// (`A = alpha`, `B = beta`, `C = IC`).
+    #[error(
+        "degenerate verifying key: gamma equals -delta (proofs could be forged for any statement)"
+    )]
+    GammaEqualsNegatedDelta,
     /// The key was made for a shape with a different number of public inputs.
     #[error("the verifying key takes {key} public inputs but shape {shape} has {expected}")]
     ShapeMismatch {

@@ -18,8 +18,10 @@
 //!   the point at infinity;
 //! - public inputs given as bytes are canonical scalars (32 bytes,
 //!   little-endian, value below r);
-//! - the verifying key's points are valid, and its fingerprint can be checked
-//!   against the configured one ([`BatchVerifier::check_fingerprint`]).
+//! - the verifying key's points are valid, the key is not degenerate (no
+//!   identity point, gamma differs from ±delta: [`BatchVerifier::new`]), and
+//!   its fingerprint can be checked against the configured one
+//!   ([`BatchVerifier::check_fingerprint`]).
 //!
 //! Must never:
 //! - trust public inputs from the sender: ring roots are recomputed by the

@@ -1,6 +1,6 @@
 //! The prepared verifying key and the single-proof check.
 
-use crate::decode::{check_point, check_point_allow_identity};
+use crate::decode::check_point;
 use crate::error::{Point, VerifierError};
 use crate::fingerprint::Fingerprint;
 use crate::item::Body;
@@ -28,11 +28,44 @@ pub(crate) struct PreparedKey {
 }
 
 impl PreparedKey {
-    /// Validates the key's points and prepares it.
+    /// Validates the key's points, refuses degenerate keys, and prepares it.
     ///
-    /// Rules: `gamma_abc` is not empty; alpha, beta, gamma and delta are not
-    /// the identity; every point is on its curve and in the prime-order
-    /// subgroup (a `gamma_abc` element may be the identity).
+    /// Rules, in this order, each its own [`VerifierError`]:
+    /// - `gamma_abc` is not empty ([`VerifierError::EmptyVerifyingKey`]);
+    /// - alpha, beta, gamma and delta are on their curves, in the prime-order
+    ///   subgroup and not the identity ([`VerifierError::IdentityPoint`] names
+    ///   the point);
+    /// - every `gamma_abc` point is on the curve, in the subgroup, and not the
+    ///   identity (again [`VerifierError::IdentityPoint`], with
+    ///   [`Point::KeyGammaAbc`]`(i)`: it is the same rule, "a point that must
+    ///   be non-trivial is the identity", so it has no second variant);
+    /// - gamma is not delta ([`VerifierError::GammaEqualsDelta`]) and not
+    ///   -delta ([`VerifierError::GammaEqualsNegatedDelta`]).
+    ///
+    /// **gamma = ±delta.** The equation is
+    /// `e(A, B) = e(alpha, beta) · e(IC, gamma) · e(C, delta)` with
+    /// `IC = gamma_abc[0] + sum_j x_j gamma_abc[j + 1]`. With gamma = delta the
+    /// last two factors are `e(IC + C, delta)`, so anyone can prove any
+    /// statement without a witness: `A = alpha`, `B = beta`, `C = -IC`
+    /// (with gamma = -delta, `C = IC`). The public-input term moves into C.
+    ///
+    /// **Identity `gamma_abc` points.** If `gamma_abc[j + 1]` is the identity,
+    /// public input `j` is multiplied by the identity in `IC`, so the equation
+    /// does not depend on it: a proof for one value verifies for every value
+    /// (any key image, any fee, any ctx). An identity `gamma_abc[0]` drops the
+    /// constant term. Refusing them never refuses an honest key of ours:
+    /// `gamma_abc[i] = (beta·u_i(tau) + alpha·v_i(tau) + w_i(tau)) / gamma`,
+    /// and ark-groth16's R1CS-to-QAP reduction (`LibsnarkReduction`) appends
+    /// one row per instance variable (the constant one included), so every
+    /// `u_i` contains a Lagrange polynomial of its own and the numerator is a
+    /// non-zero polynomial of degree at most the domain size (2^12 for the
+    /// default shape) in the setup's secrets; by Schwartz–Zippel an honest
+    /// setup hits zero with probability below 2^12 / r < 2^-240. In our
+    /// circuits every public input is moreover constrained (ring roots, key
+    /// images and output commitments equal values computed in the circuit;
+    /// fee and ctx are enforced equal to witness values), so the numerator
+    /// would be non-zero even without those rows. An identity point there is
+    /// evidence of a tampered or broken key, never an honest one.
     pub(crate) fn new(vk: VerifyingKey<Bls12_381>) -> Result<Self, VerifierError> {
         if vk.gamma_abc_g1.is_empty() {
             return Err(VerifierError::EmptyVerifyingKey);
@@ -42,7 +75,13 @@ impl PreparedKey {
         check_point(Point::KeyGamma, &vk.gamma_g2)?;
         check_point(Point::KeyDelta, &vk.delta_g2)?;
         for (i, p) in vk.gamma_abc_g1.iter().enumerate() {
-            check_point_allow_identity(Point::KeyGammaAbc(i), p)?;
+            check_point(Point::KeyGammaAbc(i), p)?;
+        }
+        if vk.gamma_g2 == vk.delta_g2 {
+            return Err(VerifierError::GammaEqualsDelta);
+        }
+        if vk.gamma_g2 == -vk.delta_g2 {
+            return Err(VerifierError::GammaEqualsNegatedDelta);
         }
         let fingerprint = Fingerprint::of(&vk)?;
         let beta_neg = G2Prep::from((-vk.beta_g2.into_group()).into_affine());

@@ -63,8 +63,17 @@ impl std::fmt::Debug for BatchVerifier {
 }
 
 impl BatchVerifier {
-    /// Validates the key's points, fingerprints it and prepares it once
-    /// (e(alpha, beta), and -beta, -gamma, -delta in prepared form).
+    /// Validates the key's points, refuses a degenerate key, fingerprints it
+    /// and prepares it once (e(alpha, beta), and -beta, -gamma, -delta in
+    /// prepared form).
+    ///
+    /// A degenerate key is refused because proofs could be forged under it:
+    /// alpha, beta, gamma, delta or any `gamma_abc` point the identity
+    /// ([`VerifierError::IdentityPoint`], naming the point), gamma equal to
+    /// delta ([`VerifierError::GammaEqualsDelta`]) or to -delta
+    /// ([`VerifierError::GammaEqualsNegatedDelta`]). The reasoning, including
+    /// why an honest key never has an identity `gamma_abc` point, is on
+    /// `PreparedKey::new` in `prepared.rs`.
     pub fn new(vk: VerifyingKey<Bls12_381>) -> Result<Self, VerifierError> {
         Ok(BatchVerifier {
             key: Arc::new(PreparedKey::new(vk)?),

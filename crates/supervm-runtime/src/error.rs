@@ -469,6 +469,14 @@ impl FromStr for ErrorKind {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// A variable's value is not valid UTF-8 (it is never read lossily).
+    #[error("{var} is not valid UTF-8 ({value:?}); set it to UTF-8 text or unset it")]
+    NotUnicode {
+        /// The variable.
+        var: &'static str,
+        /// Its raw value.
+        value: std::ffi::OsString,
+    },
     /// A boolean variable holds something other than true/false/1/0.
     #[error("{var}={value:?} is not a boolean; expected true, false, 1 or 0 (case-insensitive)")]
     InvalidBool {

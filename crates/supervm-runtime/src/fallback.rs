@@ -6,7 +6,9 @@
 //! | `SUPERVM_FALLBACK_ON_ERRORS` | comma-separated [`ErrorKind`] names (each trimmed, matched exactly and case-sensitively) | `GasExhausted,MemoryOverflow` |
 //!
 //! Any other value is a [`ConfigError`] naming the variable and the value; nothing is
-//! matched by substring or prefix. The error list is validated even when the fallback is
+//! matched by substring or prefix. A value that is not valid UTF-8 is
+//! [`ConfigError::NotUnicode`], naming the variable (variables are read with
+//! [`std::env::var_os`], never lossily). The error list is validated even when the fallback is
 //! off, so a typo is reported before someone turns the fallback on.
 //!
 //! When a Fast-path transaction fails with a listed kind, its Fast-path effects are
@@ -15,6 +17,7 @@
 //! rejected by routing never reached a path and is never re-run.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 
 use crate::error::{ConfigError, ErrorKind};
 
@@ -53,21 +56,20 @@ impl FallbackPolicy {
 
     /// Reads the policy from the process environment (see the module docs).
     ///
-    /// A value that is not valid Unicode is read lossily, so it fails validation with an
-    /// error naming the variable.
+    /// A value that is not valid UTF-8 is [`ConfigError::NotUnicode`], naming the variable.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|var| std::env::var_os(var).map(|v| v.to_string_lossy().into_owned()))
+        Self::from_lookup(|var| std::env::var_os(var))
     }
 
     /// Builds the policy from `lookup(variable name)` (`None`: unset). This is what
     /// [`from_env`](Self::from_env) calls; tests pass a closure instead of touching the
-    /// process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let enabled = match lookup(ENABLE_FAST_FALLBACK_VAR) {
+    /// process environment, including values that are not UTF-8.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self, ConfigError> {
+        let enabled = match text(ENABLE_FAST_FALLBACK_VAR, lookup(ENABLE_FAST_FALLBACK_VAR))? {
             None => false,
             Some(value) => parse_bool(ENABLE_FAST_FALLBACK_VAR, &value)?,
         };
-        let kinds = match lookup(FALLBACK_ON_ERRORS_VAR) {
+        let kinds = match text(FALLBACK_ON_ERRORS_VAR, lookup(FALLBACK_ON_ERRORS_VAR))? {
             None => DEFAULT_FALLBACK_KINDS.iter().copied().collect(),
             Some(value) => parse_kinds(FALLBACK_ON_ERRORS_VAR, &value)?,
         };
@@ -92,6 +94,16 @@ impl FallbackPolicy {
     pub fn falls_back_on(&self, kind: ErrorKind) -> bool {
         self.kinds.as_ref().is_some_and(|k| k.contains(&kind))
     }
+}
+
+/// The value as text: `None` when unset, an error naming `var` when it is not UTF-8.
+fn text(var: &'static str, value: Option<OsString>) -> Result<Option<String>, ConfigError> {
+    value
+        .map(|v| {
+            v.into_string()
+                .map_err(|value| ConfigError::NotUnicode { var, value })
+        })
+        .transpose()
 }
 
 fn parse_bool(var: &'static str, value: &str) -> Result<bool, ConfigError> {

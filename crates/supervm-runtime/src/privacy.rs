@@ -118,8 +118,9 @@ enum Pending {
     /// In this block's batch; the verdict is filled in by step 2.
     Batched(Result<(), TxError>),
     /// Conflicts with an earlier transaction of the block that passed step 1: verified
-    /// in step 3 only if that earlier one was rejected.
-    Deferred(Prepared),
+    /// in step 3 only if that earlier one was rejected. Boxed: an item holds its proof
+    /// and public inputs, and deferral is rare.
+    Deferred(Box<Prepared>),
 }
 
 /// The verifier for `shape`, on the runtime's pool when it has one.
@@ -187,7 +188,7 @@ pub(crate) fn run(
         claimed_images.extend(tx.key_images.iter().copied());
         claimed_outputs.extend(outputs);
         if conflicts {
-            pending.push(Pending::Deferred(p));
+            pending.push(Pending::Deferred(Box::new(p)));
         } else {
             let (positions, items) = batches.entry(p.shape).or_default();
             positions.push(k);

@@ -1,17 +1,65 @@
 //! Parsing of SUPERVM_ENABLE_FAST_FALLBACK / SUPERVM_FALLBACK_ON_ERRORS, without touching
 //! the process environment.
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
 use supervm_runtime::{
     ConfigError, ErrorKind, FallbackPolicy, DEFAULT_FALLBACK_KINDS, ENABLE_FAST_FALLBACK_VAR,
     FALLBACK_ON_ERRORS_VAR,
 };
 
-fn parse(enable: Option<&str>, errors: Option<&str>) -> Result<FallbackPolicy, ConfigError> {
+fn parse_os(
+    enable: Option<OsString>,
+    errors: Option<OsString>,
+) -> Result<FallbackPolicy, ConfigError> {
     FallbackPolicy::from_lookup(|k| match k {
-        ENABLE_FAST_FALLBACK_VAR => enable.map(str::to_owned),
-        FALLBACK_ON_ERRORS_VAR => errors.map(str::to_owned),
+        ENABLE_FAST_FALLBACK_VAR => enable.clone(),
+        FALLBACK_ON_ERRORS_VAR => errors.clone(),
         other => panic!("unexpected lookup of {other}"),
     })
+}
+
+fn parse(enable: Option<&str>, errors: Option<&str>) -> Result<FallbackPolicy, ConfigError> {
+    parse_os(enable.map(OsString::from), errors.map(OsString::from))
+}
+
+/// Bytes that are not UTF-8: a lone continuation byte after valid text.
+fn not_utf8(prefix: &str) -> OsString {
+    let mut bytes = prefix.as_bytes().to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    OsString::from_vec(bytes)
+}
+
+#[test]
+fn non_utf8_values_are_errors_naming_the_variable() {
+    // Read lossily, "true\u{fffd}\u{fffd}" would be an InvalidBool; now the
+    // variable is named for what is wrong with it.
+    for (enable, errors, var) in [
+        (Some(not_utf8("")), None, ENABLE_FAST_FALLBACK_VAR),
+        (Some(not_utf8("true")), None, ENABLE_FAST_FALLBACK_VAR),
+        (
+            Some("true".into()),
+            Some(not_utf8("GasExhausted,")),
+            FALLBACK_ON_ERRORS_VAR,
+        ),
+        (None, Some(not_utf8("")), FALLBACK_ON_ERRORS_VAR),
+    ] {
+        let bad = enable
+            .clone()
+            .filter(|_| var == ENABLE_FAST_FALLBACK_VAR)
+            .or(errors.clone())
+            .unwrap();
+        let e = parse_os(enable, errors).unwrap_err();
+        match &e {
+            ConfigError::NotUnicode { var: v, value } => {
+                assert_eq!(*v, var);
+                assert_eq!(value, &bad);
+            }
+            other => panic!("{var}: {other:?}"),
+        }
+        let msg = e.to_string();
+        assert!(msg.contains(var) && msg.contains("UTF-8"), "{msg}");
+    }
 }
 
 fn kinds(p: &FallbackPolicy) -> Vec<ErrorKind> {

@@ -39,8 +39,8 @@ fn writes_then_overflows_fast_memory() -> Transaction {
 
 fn policy(enable: Option<&str>, errors: Option<&str>) -> FallbackPolicy {
     FallbackPolicy::from_lookup(|k| match k {
-        "SUPERVM_ENABLE_FAST_FALLBACK" => enable.map(str::to_owned),
-        "SUPERVM_FALLBACK_ON_ERRORS" => errors.map(str::to_owned),
+        "SUPERVM_ENABLE_FAST_FALLBACK" => enable.map(std::ffi::OsString::from),
+        "SUPERVM_FALLBACK_ON_ERRORS" => errors.map(std::ffi::OsString::from),
         _ => None,
     })
     .unwrap()

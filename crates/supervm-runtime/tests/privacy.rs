@@ -86,7 +86,8 @@ fn spend_witness(
     // The wallet proves against the binding of exactly this body, on the runtime's
     // network (the development network, SuperVM's default).
     let ctx = supervm_runtime::tx_binding(&NetworkId::devnet(), &body).unwrap();
-    let (witness, _) = build_witness(small(), &[input], &[output.clone()], fee, ctx).unwrap();
+    let (witness, _) =
+        build_witness(small(), &[input], std::slice::from_ref(&output), fee, ctx).unwrap();
     (witness, body, output)
 }
 

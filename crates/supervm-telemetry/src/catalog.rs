@@ -57,6 +57,23 @@ pub mod labels {
     pub const MODE: &str = "mode";
     /// Execution path: `fast`, `consensus` or `privacy`.
     pub const PATH: &str = "path";
+    /// Why a witness did not yield a proof: [`super::reasons::INVALID_WITNESS`]
+    /// (the caller's input breaks a rule of the statement: a client error) or
+    /// [`super::reasons::PROVER_ERROR`] (synthesis, keys or the prover itself
+    /// failed: a fault of the proving service).
+    pub const REASON: &str = "reason";
+}
+
+/// Values of the `reason` label on
+/// [`names::ZK_PARALLEL_PROOF_FAILED_TOTAL`].
+pub mod reasons {
+    /// The witness breaks a rule of the statement, or is for another shape:
+    /// bad client input, never proved.
+    pub const INVALID_WITNESS: &str = "invalid_witness";
+    /// Synthesis or the Groth16 prover failed on a valid witness.
+    pub const PROVER_ERROR: &str = "prover_error";
+    /// Every value, in order.
+    pub const ALL: &[&str] = &[INVALID_WITNESS, PROVER_ERROR];
 }
 
 /// Prometheus metric type.
@@ -169,8 +186,8 @@ pub const CATALOG: &[MetricDef] = &[
     ),
     counter(
         ZK_PARALLEL_PROOF_FAILED_TOTAL,
-        &[],
-        "RingCT witnesses that did not yield a proof.",
+        &[labels::REASON],
+        "RingCT witnesses that did not yield a proof, by reason (invalid_witness: bad client input; prover_error: a fault of the prover).",
     ),
     counter(
         ZK_PARALLEL_BATCHES_TOTAL,

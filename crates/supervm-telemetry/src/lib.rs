@@ -24,6 +24,6 @@ pub mod catalog;
 pub mod exporter;
 
 pub use catalog::{describe_all, find, MetricDef, MetricKind, Unit, CATALOG};
-pub use catalog::{labels, names};
+pub use catalog::{labels, names, reasons};
 #[cfg(feature = "exporter")]
 pub use exporter::TelemetryError;

@@ -1,11 +1,15 @@
 //! A small typed model of the Grafana dashboard JSON we generate: only the fields
 //! we set, only modern panel types (`timeseries`, `stat`), one schema version.
-//! Grafana fills in defaults for everything left out.
+//! Grafana fills in defaults for everything left out, but every field that
+//! Grafana's published schema (`@grafana/schema`) marks as required is set here:
+//! `deploy/grafana/schema-check` type-checks the rendered JSON against it.
 
 use serde::Serialize;
 
-/// The one dashboard schema version every generated dashboard uses (Grafana 10.x/11.x).
-pub const SCHEMA_VERSION: u32 = 39;
+/// The one dashboard schema version every generated dashboard uses: the current
+/// one of `@grafana/schema` 13.2 (`defaultDashboard.schemaVersion`), which the
+/// schema check in `deploy/grafana/schema-check` pins.
+pub const SCHEMA_VERSION: u32 = 42;
 
 /// Grid width of a dashboard row.
 pub const GRID_WIDTH: u32 = 24;
@@ -62,7 +66,6 @@ pub struct QueryVariable {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub datasource: DatasourceRef,
-    pub definition: String,
     pub query: VariableQuery,
     /// 1 = on dashboard load, 2 = on time range change.
     pub refresh: u8,
@@ -140,11 +143,18 @@ pub struct Target {
     pub range: bool,
 }
 
-/// Field defaults (no overrides: we never need them).
+/// Field defaults and the (always empty) overrides the schema requires.
 #[derive(Debug, Serialize)]
 pub struct FieldConfig {
     pub defaults: FieldDefaults,
+    /// Required by the schema; always `[]`: we never override a field.
+    pub overrides: Vec<NoOverride>,
 }
+
+/// A field override, which we never write: this type has no values, so
+/// `overrides` can only be empty.
+#[derive(Debug, Serialize)]
+pub enum NoOverride {}
 
 /// Unit, range, colours and thresholds of a panel's values.
 #[derive(Debug, Serialize)]
@@ -256,6 +266,12 @@ pub struct StatOptions {
     pub justify_mode: &'static str,
     pub orientation: &'static str,
     pub text_mode: &'static str,
+    /// Show the change against the start of the time range (we never do).
+    pub show_percent_change: bool,
+    /// Colour of that change: `standard`, `inverted` or `same_as_value`.
+    pub percent_change_color_mode: &'static str,
+    /// Lay out name and value side by side on wide panels.
+    pub wide_layout: bool,
 }
 
 /// Reduction of a series to one number.
@@ -327,6 +343,7 @@ impl Panel {
                         span_nulls: false,
                     }),
                 },
+                overrides: vec![],
             },
             options: PanelOptions::Timeseries(TimeseriesOptions {
                 legend: Legend {
@@ -370,6 +387,7 @@ impl Panel {
                     thresholds,
                     custom: None,
                 },
+                overrides: vec![],
             },
             options: PanelOptions::Stat(StatOptions {
                 reduce_options: ReduceOptions {
@@ -382,6 +400,9 @@ impl Panel {
                 justify_mode: "auto",
                 orientation: "auto",
                 text_mode: "auto",
+                show_percent_change: false,
+                percent_change_color_mode: "standard",
+                wide_layout: true,
             }),
         }
     }

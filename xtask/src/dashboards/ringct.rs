@@ -1,13 +1,16 @@
 //! The RingCT prover dashboard: every panel, its PromQL and its layout.
 //!
 //! Metric names come from the catalog constants, so a renamed metric fails to
-//! compile here instead of silently emptying a panel. Every query filters on
-//! `instance=~"$instance"` and uses fixed range windows (`[1m]`, `[5m]`), so the
-//! only placeholder a tool must substitute is `$instance`.
+//! compile here instead of silently emptying a panel. Every selector filters on
+//! `job=~"$job",instance=~"$instance"` (two multi-select variables filled from
+//! `up`) and uses fixed range windows (`[1m]`, `[5m]`), so the only placeholders
+//! a tool must substitute are `$job` and `$instance`.
 
+use supervm_telemetry::labels::{MODE, REASON};
 use supervm_telemetry::names::{
-    FAST_FALLBACK_TOTAL, ZK_BATCH_VERIFY_TOTAL, ZK_PARALLEL_AVG_LATENCY_MS,
-    ZK_PARALLEL_BATCHES_TOTAL, ZK_PARALLEL_BATCH_DURATION_SECONDS, ZK_PARALLEL_BATCH_LATENCY_MS,
+    FAST_FALLBACK_TOTAL, ZK_BATCH_VERIFY_DURATION_SECONDS, ZK_BATCH_VERIFY_FAILED_TOTAL,
+    ZK_BATCH_VERIFY_TOTAL, ZK_PARALLEL_AVG_LATENCY_MS, ZK_PARALLEL_BATCHES_TOTAL,
+    ZK_PARALLEL_BATCH_DURATION_SECONDS, ZK_PARALLEL_BATCH_LATENCY_MS,
     ZK_PARALLEL_PROOF_DURATION_SECONDS, ZK_PARALLEL_PROOF_FAILED_TOTAL, ZK_PARALLEL_PROOF_TOTAL,
     ZK_PARALLEL_TPS,
 };
@@ -27,12 +30,16 @@ pub const DATASOURCE: DatasourceRef = DatasourceRef {
     uid: "supervm-prometheus",
 };
 
-/// The dashboard variable every query filters on.
-pub const INSTANCE_FILTER: &str = "instance=~\"$instance\"";
+/// The label matchers of the dashboard variables; every selector carries them.
+pub const VARIABLE_FILTER: &str = "job=~\"$job\",instance=~\"$instance\"";
 
-/// `metric{instance=~"$instance"}`.
+/// The series the `job` and `instance` variables are filled from: every scrape
+/// target has it, whatever it exports, and it exists while the target is down.
+pub const TARGET_SERIES: &str = "up";
+
+/// `metric{job=~"$job",instance=~"$instance"}`.
 fn sel(metric: &str) -> String {
-    format!("{metric}{{{INSTANCE_FILTER}}}")
+    format!("{metric}{{{VARIABLE_FILTER}}}")
 }
 
 fn q(expr: String, legend: &'static str) -> Query {
@@ -41,6 +48,46 @@ fn q(expr: String, legend: &'static str) -> Query {
 
 fn at(x: u32, y: u32, w: u32, h: u32) -> GridPos {
     GridPos { x, y, w, h }
+}
+
+/// A multi-select `query` variable with "All" (`.*`), filled by `query`.
+fn variable(name: &'static str, label: &'static str, query: String) -> QueryVariable {
+    QueryVariable {
+        name,
+        label,
+        kind: "query",
+        datasource: DATASOURCE,
+        query: VariableQuery {
+            query,
+            ref_id: "PrometheusVariableQueryEditor-VariableQuery",
+        },
+        refresh: 2,
+        include_all: true,
+        all_value: ".*",
+        multi: true,
+        sort: 1,
+    }
+}
+
+/// The dashboard variables: `job` from `up`, then `instance` from `up` of the
+/// selected jobs.
+pub fn variables() -> Vec<QueryVariable> {
+    vec![
+        variable("job", "Job", format!("label_values({TARGET_SERIES}, job)")),
+        variable(
+            "instance",
+            "Instance",
+            format!("label_values({TARGET_SERIES}{{job=~\"$job\"}}, instance)"),
+        ),
+    ]
+}
+
+/// `histogram_quantile(phi, ...)` of a seconds histogram, per instance and `label`.
+fn quantile_s_by(phi: f64, histogram: &str, label: &str, window: &str) -> String {
+    format!(
+        "histogram_quantile({phi}, sum by (instance, {label}, le) (rate({}[{window}])))",
+        sel(&format!("{histogram}_bucket"))
+    )
 }
 
 /// `1000 * histogram_quantile(phi, ...)`: a quantile of a seconds histogram, in ms.
@@ -73,7 +120,8 @@ pub fn dashboard() -> Dashboard {
             PanelSpec {
                 title: "Proof success rate (5m)",
                 description: "Share of submitted witnesses that yielded a proof over the last 5 minutes. \
-                              Shows 100% when idle (nothing failed). Red below 95%, the HighRingCTFailureRate alert threshold.",
+                              Shows 100% when idle (nothing failed). Counts every failure, invalid client input included; \
+                              the HighRingCTFailureRate alert (95%) counts prover errors only. Red below 95%.",
                 grid_pos: at(0, 0, quarter, stat_h),
                 unit: "percentunit",
                 queries: vec![q(
@@ -104,10 +152,14 @@ pub fn dashboard() -> Dashboard {
             ds,
             PanelSpec {
                 title: "Failed proofs (total)",
-                description: "Witnesses that did not yield a proof since the process started. Any value above 0 turns red.",
+                description: "Witnesses that did not yield a proof since the process started, whatever the reason \
+                              (see Proof failures by reason). Any value above 0 turns red.",
                 grid_pos: at(2 * quarter, 0, quarter, stat_h),
                 unit: "short",
-                queries: vec![q(format!("{failed} or 0 * {total}"), "{{instance}}")],
+                queries: vec![q(
+                    format!("sum by (instance) ({failed}) or 0 * sum by (instance) ({total})"),
+                    "{{instance}}",
+                )],
             },
             (None, None),
             Some(0),
@@ -230,9 +282,64 @@ pub fn dashboard() -> Dashboard {
                 )],
             },
         ),
+        Panel::timeseries(
+            11,
+            ds,
+            PanelSpec {
+                title: "Verification latency (by mode)",
+                description: "p50 and p99 over 5 minutes of one verification call (a single proof, or a whole batch in \
+                              batch mode), by verification mode.",
+                grid_pos: at(0, stat_h + 3 * chart_h, half, chart_h),
+                unit: "s",
+                queries: vec![
+                    q(
+                        quantile_s_by(0.5, ZK_BATCH_VERIFY_DURATION_SECONDS, MODE, "5m"),
+                        "p50 (5m) {{mode}} {{instance}}",
+                    ),
+                    q(
+                        quantile_s_by(0.99, ZK_BATCH_VERIFY_DURATION_SECONDS, MODE, "5m"),
+                        "p99 (5m) {{mode}} {{instance}}",
+                    ),
+                ],
+            },
+        ),
+        Panel::timeseries(
+            12,
+            ds,
+            PanelSpec {
+                title: "Verification failures (proofs/s by mode)",
+                description: "Proofs found invalid per second (5m rate), by verification mode. A proof this service \
+                              produced never fails: anything above 0 is a fault or a forged proof; the \
+                              RingCTVerificationFailures alert watches this.",
+                grid_pos: at(half, stat_h + 3 * chart_h, half, chart_h),
+                unit: "suffix: proofs/s",
+                queries: vec![q(
+                    format!(
+                        "sum by (instance, {MODE}) (rate({}[5m]))",
+                        sel(ZK_BATCH_VERIFY_FAILED_TOTAL)
+                    ),
+                    "{{mode}} {{instance}}",
+                )],
+            },
+        ),
+        Panel::timeseries(
+            13,
+            ds,
+            PanelSpec {
+                title: "Proof failures by reason (per second)",
+                description: "Witnesses that did not yield a proof, per second (5m rate), by reason: invalid_witness is \
+                              bad client input; prover_error is a fault of the prover (the HighRingCTFailureRate \
+                              alert counts only these).",
+                grid_pos: at(0, stat_h + 4 * chart_h, half, chart_h),
+                unit: "suffix: witnesses/s",
+                queries: vec![q(
+                    format!("sum by (instance, {REASON}) (rate({failed}[5m]))"),
+                    "{{reason}} {{instance}}",
+                )],
+            },
+        ),
     ];
 
-    let instance_query = format!("label_values({ZK_PARALLEL_PROOF_TOTAL}, instance)");
     Dashboard {
         uid: "supervm-ringct",
         title: "SuperVM RingCT prover",
@@ -249,24 +356,7 @@ pub fn dashboard() -> Dashboard {
             from: "now-30m",
             to: "now",
         },
-        templating: Templating {
-            list: vec![QueryVariable {
-                name: "instance",
-                label: "Instance",
-                kind: "query",
-                datasource: DATASOURCE,
-                definition: instance_query.clone(),
-                query: VariableQuery {
-                    query: instance_query,
-                    ref_id: "PrometheusVariableQueryEditor-VariableQuery",
-                },
-                refresh: 2,
-                include_all: true,
-                all_value: ".*",
-                multi: true,
-                sort: 1,
-            }],
-        },
+        templating: Templating { list: variables() },
         panels,
     }
 }
