@@ -13,10 +13,12 @@
 //! - `dashboards`                 render `deploy/grafana/dashboards/*.json`
 //! - `dashboards --check`         exit non-zero if the committed JSON is stale
 //! - `dashboards --list-queries`  print every panel's PromQL, one per line
+//! - `fuzz <target> --seconds N`   run one fuzz target (docs/FUZZING.md)
 #![forbid(unsafe_code)]
 
 mod bench;
 mod dashboards;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -47,6 +49,9 @@ pub enum XtaskError {
     /// A benchmark could not run.
     #[error("bench failed: {0}")]
     Bench(String),
+    /// A fuzzing step could not run, or found a crash.
+    #[error("fuzz: {0}")]
+    Fuzz(String),
     /// A typed model could not be serialised.
     #[error("cannot serialise JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -65,6 +70,11 @@ commands:
   dashboards                  render the Grafana dashboards into deploy/grafana/dashboards/
   dashboards --check          fail if the committed dashboards differ from the rendered ones
   dashboards --list-queries   print every panel query (PromQL), one per line
+  fuzz <target> --seconds N [--runs N]
+                              run one fuzz target with cargo-fuzz (libFuzzer)
+  fuzz <target> --cmin        merge what runs found into fuzz/corpus/<target>/, minimised
+  fuzz --list                 list the fuzz targets
+  fuzz --seeds                write the hand-made seeds into fuzz/corpus/<target>/
   help                        show this text";
 
 fn main() -> ExitCode {
@@ -74,6 +84,7 @@ fn main() -> ExitCode {
     let result = match command.as_deref() {
         Some("dashboards") => dashboards::run(&rest),
         Some("bench") => bench::run(&rest),
+        Some("fuzz") => fuzz::run(&rest),
         // Add new subcommands here, each in its own module with a `run(&[String])`,
         // e.g. `Some("bench") => bench::run(&rest),`, and list them in USAGE.
         Some("help" | "--help" | "-h") => {
