@@ -376,14 +376,11 @@ fn a_double_spend_across_blocks_is_rejected() {
     assert!(vm.state() == &after_first);
 }
 
-/// A 2x1-r4 verifier (only its key is needed: these transactions never reach a pairing).
-fn two_input_verifier() -> &'static BatchVerifier {
-    static V: OnceLock<BatchVerifier> = OnceLock::new();
-    V.get_or_init(|| {
-        let shape: Shape = "2x1-r4".parse().unwrap();
-        let keys = RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, 12).unwrap();
-        BatchVerifier::for_shape(keys.verifying_key().clone(), shape).unwrap()
-    })
+/// A verifier for `shape` from fixed-seed keys. Only its key is needed: the
+/// transactions it is used for are refused before any pairing.
+fn keyed_verifier(shape: Shape, seed: u64) -> BatchVerifier {
+    let keys = RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, seed).unwrap();
+    BatchVerifier::for_shape(keys.verifying_key().clone(), shape).unwrap()
 }
 
 #[test]
@@ -391,7 +388,7 @@ fn a_double_spend_inside_one_transaction_is_rejected() {
     let f = fixture();
     let shape: Shape = "2x1-r4".parse().unwrap();
     let vm = vm()
-        .with_privacy_verifier(shape, two_input_verifier().clone())
+        .with_privacy_verifier(shape, keyed_verifier(shape, 12))
         .unwrap();
     let ki = f.txs[0].key_images[0];
     let tx = PrivateTx {
@@ -880,22 +877,12 @@ fn faerie_gold_within_a_block_is_rejected_without_a_pairing() {
     assert_applied(&f.genesis, &after, &[&f.faerie]);
 }
 
-/// A 1x2-r4 verifier (only its key is needed: these transactions never reach a pairing).
-fn two_output_verifier() -> &'static BatchVerifier {
-    static V: OnceLock<BatchVerifier> = OnceLock::new();
-    V.get_or_init(|| {
-        let shape: Shape = "1x2-r4".parse().unwrap();
-        let keys = RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, 13).unwrap();
-        BatchVerifier::for_shape(keys.verifying_key().clone(), shape).unwrap()
-    })
-}
-
 #[test]
 fn faerie_gold_within_a_transaction_is_rejected() {
     let f = fixture();
     let shape: Shape = "1x2-r4".parse().unwrap();
     let vm = vm()
-        .with_privacy_verifier(shape, two_output_verifier().clone())
+        .with_privacy_verifier(shape, keyed_verifier(shape, 13))
         .unwrap();
     let out = f.txs[0].body.outputs[0].clone();
     let tx = PrivateTx {
