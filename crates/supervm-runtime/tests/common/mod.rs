@@ -1,6 +1,8 @@
 //! Shared fixtures for the integration tests.
 #![allow(dead_code)]
 
+pub mod ringct;
+
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use supervm_runtime::{
     Address, Instruction, Object, ObjectId, ObjectRef, Owner, Program, PublicTx, Receipt, State,
