@@ -1,6 +1,6 @@
 //! Typed errors.
 //!
-//! Two enums, because they describe different things and end up in different places:
+//! Three enums, because they describe different things and end up in different places:
 //!
 //! - [`TxError`]: why one transaction failed. It is what a [`Receipt`](crate::Receipt)
 //!   carries, so it must never be able to say "bad environment variable". Each variant is
@@ -8,15 +8,20 @@
 //!   [`ErrorKind`], whose exact names are what `SUPERVM_FALLBACK_ON_ERRORS` lists.
 //! - [`ConfigError`]: why the runtime could not be configured (environment, thread pool).
 //!   It is returned by constructors and never appears in a receipt.
+//! - [`DecodeError`]: why bytes are not a canonical transaction, or why a transaction has
+//!   no canonical bytes (see [`crate::encoding`]). It is returned before a transaction
+//!   exists, so it never appears in a receipt either.
 //!
 //! Errors are matched by kind ([`ErrorKind`]), never by message text.
 
 use std::fmt;
 use std::str::FromStr;
 
-use ringct_circuit::{CircuitError, Shape};
+use ringct_circuit::encoding::KIND_PRIVATE;
+use ringct_circuit::{CircuitError, Shape, PROTOCOL_VERSION};
 use ringct_verifier::VerifierError;
 
+use crate::encoding::KIND_PUBLIC;
 use crate::object::{Address, ObjectId};
 
 /// A shape for messages: `MxN-rK` when it is valid, its fields otherwise (printing an
@@ -546,6 +551,92 @@ pub enum ConfigError {
         /// Public inputs the key takes.
         key: usize,
     },
+}
+
+/// Why bytes are not a canonical transaction, or why a transaction has no canonical bytes.
+/// Each variant is one broken rule of [`crate::encoding`]; the encoder refuses exactly what
+/// the decoder would refuse (the bounds), so encoding never produces undecodable bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The input ends inside a field.
+    #[error("truncated: the input ends inside the {field} field")]
+    Truncated {
+        /// The field that was cut off.
+        field: &'static str,
+    },
+    /// Bytes follow the transaction's last field.
+    #[error("{extra} bytes follow the transaction's last field; nothing may")]
+    TrailingBytes {
+        /// How many.
+        extra: usize,
+    },
+    /// The version byte is not the protocol version.
+    #[error(
+        "the version byte is {got}; the only supported protocol version is {PROTOCOL_VERSION}"
+    )]
+    Version {
+        /// The version byte found.
+        got: u8,
+    },
+    /// The kind byte names no transaction kind this decoder takes.
+    #[error(
+        "the kind byte is {got}, not a kind expected here ({KIND_PRIVATE} = private, {KIND_PUBLIC} = public)"
+    )]
+    Kind {
+        /// The kind byte found.
+        got: u8,
+    },
+    /// A public transaction declares more objects than
+    /// [`MAX_PUBLIC_OBJECTS`](crate::encoding::MAX_PUBLIC_OBJECTS).
+    #[error("the object count is {got}; at most {max} objects are allowed")]
+    TooManyObjects {
+        /// Objects declared (the count field, or the list's length when encoding).
+        got: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// A public transaction's program has more instructions than
+    /// [`MAX_INSTRUCTIONS`](crate::encoding::MAX_INSTRUCTIONS).
+    #[error("the instruction count is {got}; at most {max} instructions are allowed")]
+    TooManyInstructions {
+        /// Instructions (the count field, or the program's length when encoding).
+        got: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// A `Write` carries more than [`MAX_WRITE_BYTES`](crate::encoding::MAX_WRITE_BYTES).
+    #[error("instruction {instruction}: the Write data length is {len} bytes; at most {max} are allowed")]
+    WriteTooLong {
+        /// Index of the instruction in the program.
+        instruction: usize,
+        /// The data length (the length field, or the data's length when encoding).
+        len: u64,
+        /// The bound.
+        max: usize,
+    },
+    /// An object reference's version flag is neither 0 (any version) nor 1 (exact).
+    #[error(
+        "object {object}: the version flag is {got}; expected 0 (any version) or 1 (exact version)"
+    )]
+    BadVersionFlag {
+        /// Index of the object reference in the transaction's list.
+        object: usize,
+        /// The flag byte found.
+        got: u8,
+    },
+    /// An instruction tag names no instruction.
+    #[error("instruction {instruction}: unknown tag {tag}; expected 0 (Transfer), 1 (Write), 2 (Alloc) or 3 (Burn)")]
+    UnknownInstruction {
+        /// Index of the instruction in the program.
+        instruction: usize,
+        /// The tag byte found.
+        tag: u8,
+    },
+    /// A private transaction's bytes, or the transaction itself, break a rule of the
+    /// private encoding (`ringct_circuit::encoding`).
+    #[error("private transaction: {0}")]
+    Private(#[from] CircuitError),
 }
 
 #[cfg(test)]

@@ -31,8 +31,15 @@
 //! - the metered interpreter for public transactions ([`Instruction`], [`ExecLimits`]);
 //! - the fallback policy and its environment variables ([`FallbackPolicy`]);
 //! - the Privacy path ([`privacy`]): RingCT transactions ([`PrivateTx`]), their checks
-//!   against the ledger, batched proof verification with the per-shape verifiers given to
+//!   against the ledger (also on their own, for admission: [`SuperVM::prepare_private`]),
+//!   batched proof verification with the per-shape verifiers given to
 //!   [`SuperVM::with_privacy_verifier`], and the key-image rule;
+//! - the names of verifications and the bounded set of proofs already found valid
+//!   ([`VerdictKey`], [`VerifiedProofs`], in [`verified`]), which a block need not verify
+//!   again ([`SuperVM::execute_block_effects_verified`]);
+//! - the canonical bytes and ids of public transactions, and of [`Transaction`] of either
+//!   kind ([`encoding`], [`DecodeError`]); private transactions' own encoding is
+//!   `ringct-circuit`'s;
 //! - the runtime metrics (names from `supervm_telemetry::names`).
 //!
 //! # Must never
@@ -41,7 +48,11 @@
 //!   ledger's commitments at the listed indices and `ctx` from the network id and the
 //!   transaction body ([`ringct_circuit::tx_binding`]), key images are checked unique
 //!   within the transaction, the block and the ledger, and output commitments are
-//!   checked new (not in the ledger, the block or twice in the transaction);
+//!   checked new (not in the ledger, the block or twice in the transaction); a verdict
+//!   remembered in [`VerifiedProofs`] counts only for a [`VerdictKey`] the runtime
+//!   derived again, at block time, from its own state;
+//! - decode a transaction leniently: a byte string has at most one meaning, and decoding
+//!   never allocates beyond its input's length;
 //! - leave any effect of a failed transaction: no data, balance or version change (a
 //!   public transaction runs on an overlay; only a success is committed), no key image
 //!   and no ledger entry (a private transaction writes only once accepted);
@@ -69,9 +80,11 @@
 //! 3. **Consensus path**: transactions routed there and Fast failures re-run by the
 //!    fallback, merged in block order, run one by one against the state left by phase 2.
 //! 4. **Privacy path**: private transactions are checked against the ledger and key-image
-//!    set at block start, their proofs verified in one batch per shape, and the verified
-//!    ones applied one by one in block order (a key image spent by an earlier accepted
-//!    transaction of the block rejects the later one). See [`privacy`].
+//!    set at block start, their proofs verified in one batch per shape (except those
+//!    whose re-derived [`VerdictKey`] is in the [`VerifiedProofs`] given to
+//!    [`SuperVM::execute_block_effects_verified`]), and the verified ones applied one by
+//!    one in block order (a key image spent by an earlier accepted transaction of the
+//!    block rejects the later one). See [`privacy`].
 //!
 //! So a block has the same effect as running all its Fast transactions in block order,
 //! then all its Consensus transactions (fallbacks included) in block order, then all its
@@ -111,12 +124,13 @@
 //!
 //! The Privacy path's batch verification also emits the verifier's own metrics
 //! (`vm_privacy_zk_batch_verify_*{mode="batch"}`: one call per shape with at least one
-//! transaction that passed the Privacy path's checks), from `ringct-verifier`, on the
-//! calling thread.
+//! transaction that passed the Privacy path's checks and was not already verified), from
+//! `ringct-verifier`, on the calling thread.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod diff;
+pub mod encoding;
 pub mod error;
 pub mod fallback;
 mod interpreter;
@@ -130,20 +144,27 @@ mod scheduler;
 pub mod state;
 mod telemetry;
 pub mod transaction;
+pub mod verified;
 mod vm;
 
 pub use diff::{BlockEffects, NewNote, SpentKeyImage, StateDiff};
-pub use error::{ConfigError, ErrorKind, TxError, UnknownErrorKind};
+pub use encoding::{
+    KIND_PRIVATE, KIND_PUBLIC, MAX_INSTRUCTIONS, MAX_PUBLIC_OBJECTS, MAX_WRITE_BYTES,
+    PUBLIC_TX_ID_PERSONAL,
+};
+pub use error::{ConfigError, DecodeError, ErrorKind, TxError, UnknownErrorKind};
 pub use fallback::{
     FallbackPolicy, DEFAULT_FALLBACK_KINDS, ENABLE_FAST_FALLBACK_VAR, FALLBACK_ON_ERRORS_VAR,
 };
 pub use ledger::{KeyImage, KeyImageSet, NoteCommitment, NoteLedger};
 pub use object::{Address, Object, ObjectId, Owner};
+pub use privacy::PreparedPrivate;
 pub use program::{ExecLimits, Instruction, Program};
 pub use receipt::Receipt;
-pub use ringct_circuit::{tx_binding, NetworkId, Shape, TxBody, TxId, TxOutput};
+pub use ringct_circuit::{tx_binding, NetworkId, Shape, TxBody, TxId, TxOutput, PROTOCOL_VERSION};
 pub use routing::{route, Path};
 pub use state::State;
 pub use telemetry::REJECTED_PATH_LABEL;
 pub use transaction::{ObjectRef, PrivateTx, PublicTx, Transaction, PRIVATE_PROOF_LEN};
+pub use verified::{VerdictKey, VerifiedProofs, VERDICT_KEY_PERSONAL};
 pub use vm::SuperVM;

@@ -43,38 +43,81 @@
 //!    output commitments come from the transaction, the fee from the body, and `ctx` is
 //!    the binding of the body on this network (`PrivateTx::binding`). The proof bytes and
 //!    these public inputs make a `ringct_verifier::Item` (the verifier decodes the proof
-//!    strictly). This step runs in parallel over the transactions (on the runtime's
-//!    pool); results are collected in block order. None of these rules costs a pairing.
+//!    strictly), named by a [`VerdictKey`] (the verifying key's fingerprint, the shape,
+//!    the public inputs and the proof bytes). This step runs in parallel over the
+//!    transactions (on the runtime's pool); results are collected in block order. None of
+//!    these rules costs a pairing.
 //! 2. **Verification.** Walking the block in order, a transaction that passed step 1 and
 //!    shares a key image or an output commitment with an *earlier* transaction that passed
-//!    step 1 is *deferred*; every other one goes into one `BatchVerifier::verify_batch`
-//!    call per shape present in the block (one call in the usual single-shape block). A
-//!    proof that does not verify (`InvalidProof`) fails only its own transaction: the
-//!    verifier gives every item its own verdict.
+//!    step 1 is *deferred*; a transaction whose key is in the [`VerifiedProofs`] given to
+//!    the block has the verdict `Valid` without verification (see below); every other one
+//!    goes into one `BatchVerifier::verify_batch` call per shape present in the block (one
+//!    call in the usual single-shape block). A proof that does not verify
+//!    (`InvalidProof`) fails only its own transaction: the verifier gives every item its
+//!    own verdict.
 //! 3. **Apply**, one transaction after the other in block order. A transaction that
 //!    spends a key image spent by an earlier *accepted* transaction of the block fails
 //!    with `KeyImageSpent` (`in_block: true`); one that creates a commitment an earlier
 //!    accepted transaction created fails with `OutputCommitmentInBlock`. Neither costs a
 //!    pairing: a conflicting transaction was deferred, not verified. A deferred
 //!    transaction that no longer conflicts (the earlier one was rejected) is verified
-//!    then, alone; so a sender cannot get an honest transaction rejected by putting an
-//!    invalid one with the same key image before it. Otherwise the transaction is
+//!    then, alone (or not at all if its key is in the [`VerifiedProofs`]); so a sender
+//!    cannot get an honest transaction rejected by putting an invalid one with the same
+//!    key image before it. Otherwise the transaction is
 //!    accepted: its key images are marked spent and its outputs are appended to the
 //!    ledger, in output order.
 //!
 //! A transaction that fails at any step changes nothing: steps 1 and 2 only read the
 //! state, and step 3 writes only for an accepted transaction, after its last check.
 //!
+//! # Admission
+//! [`SuperVM::prepare_private`](crate::SuperVM::prepare_private) is step 1 on its own,
+//! against the runtime's current state: the same function, so the same rules in the same
+//! order with the same errors. It returns a [`PreparedPrivate`]: the shape, the item to
+//! verify and its [`VerdictKey`]. A node calls it before admitting a transaction, then
+//! verifies the item (in a `ringct_verifier::VerifyQueue` built on the runtime's
+//! verifier for that shape) and, after `Verdict::Valid`, inserts the key into its
+//! [`VerifiedProofs`].
+//!
+//! # Proofs verified before the block
+//! [`SuperVM::execute_block_effects_verified`](crate::SuperVM::execute_block_effects_verified)
+//! takes such a set; a transaction whose key is in it is not verified again. This is
+//! sound:
+//!
+//! - At block time the key is recomputed, never taken from the node's mempool: from
+//!   public inputs the runtime derives again from the current state (ring roots from the
+//!   ledger at the listed indices, `ctx` from the network and the body, key images,
+//!   output commitments and the fee from the transaction), the proof bytes, and the
+//!   fingerprint of the verifying key the block would verify with.
+//! - A Groth16 verdict is a deterministic function of (verifying key, public inputs,
+//!   proof), and the key's preimage fixes all three (a fingerprint names one verifying
+//!   key; the shape fixes the number of inputs, each encoded in 32 canonical bytes; the
+//!   proof has a fixed length). So equal keys mean the verdict is the one already
+//!   reached, unless BLAKE2b-256 collides. Anything that changed since admission (another
+//!   ring root, network, body, proof or verifying key) gives another key, and the proof is
+//!   verified as usual.
+//! - The ledger is append-only, so the ring roots at listed indices cannot change; all
+//!   state-dependent rules (spent key images, commitments in the ledger or the block,
+//!   deferral) are still checked at block time, in step 1 and step 3, as without the set.
+//!   A cached key only replaces step 2's pairing, never a ledger rule.
+//! - Only the node inserts keys, after a `Verdict::Valid` for `PreparedPrivate::item`
+//!   ([`VerifiedProofs`] says so). The batch verdict the node got is as sound as the
+//!   block's own (about 2^-128 per batch equation).
+//!
+//! So the receipts and state are those of the same block run with an empty set.
+//!
 //! # Determinism
 //! Every decision depends only on the block, the state at its start and the verifiers'
 //! verdicts, which are a function of (key, proof, public inputs) — the batch's random
 //! scalars change only how a verdict is reached, not what it is (except with
-//! probability about 2^-128 per batch equation). The thread count changes neither.
+//! probability about 2^-128 per batch equation). The thread count changes neither, and
+//! neither does a set of verified proofs holding only keys of valid proofs.
 //!
 //! # Invariant
 //! A private transaction is never accepted without a [`Verdict::Valid`] for its proof
-//! against public inputs the runtime derived itself; the ledger never holds a commitment
-//! twice, and a key image is accepted once, ever.
+//! against public inputs the runtime derived itself (in this block, or, for a key in the
+//! [`VerifiedProofs`], earlier, by the node, for the identical key, inputs and proof);
+//! the ledger never holds a commitment twice, and a key image is accepted once, ever.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -89,6 +132,7 @@ use crate::ledger::KeyImage;
 use crate::receipt::Receipt;
 use crate::state::State;
 use crate::transaction::PrivateTx;
+use crate::verified::{VerdictKey, VerifiedProofs};
 
 /// Largest memo an output may carry, in bytes: the protocol's bound
 /// ([`ringct_circuit::MAX_MEMO_BYTES`]), which bounds the cost of the transaction binding.
@@ -105,22 +149,36 @@ fn install<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Se
     }
 }
 
-/// What step 1 made of a transaction that passed its checks.
-struct Prepared {
-    shape: Shape,
-    item: Item,
+/// A private transaction that passed the Privacy path's checks against a state, with the
+/// item to verify and the key under which its verdict may be remembered.
+///
+/// Made by [`SuperVM::prepare_private`](crate::SuperVM::prepare_private) (step 1 of the
+/// phase, on its own). Verify [`item`](Self::item) with the runtime's verifier for
+/// [`shape`](Self::shape) ([`SuperVM::privacy_verifier`](crate::SuperVM::privacy_verifier));
+/// after a `Verdict::Valid`, [`key`](Self::key) may go into a [`VerifiedProofs`].
+#[derive(Debug, Clone)]
+pub struct PreparedPrivate {
+    /// The transaction's shape (one with a configured verifying key).
+    pub shape: Shape,
+    /// The proof with the public inputs the runtime derived from its state.
+    pub item: Item,
+    /// The name of this verification: the verifying key's fingerprint, the shape, the
+    /// derived public inputs and the proof bytes.
+    pub key: VerdictKey,
 }
 
 /// Where a transaction stands between steps 1 and 3.
 enum Pending {
     /// Failed step 1 with this error.
     Failed(TxError),
-    /// In this block's batch; the verdict is filled in by step 2.
+    /// In this block's batch (the verdict is filled in by step 2), or verified before
+    /// the block (its key is in the set of verified proofs: `Ok`).
     Batched(Result<(), TxError>),
     /// Conflicts with an earlier transaction of the block that passed step 1: verified
-    /// in step 3 only if that earlier one was rejected. Boxed: an item holds its proof
-    /// and public inputs, and deferral is rare.
-    Deferred(Box<Prepared>),
+    /// in step 3 only if that earlier one was rejected (and its key is not in the set of
+    /// verified proofs). Boxed: an item holds its proof and public inputs, and deferral is
+    /// rare.
+    Deferred(Box<PreparedPrivate>),
 }
 
 /// The verifier for `shape`, on the runtime's pool when it has one.
@@ -143,23 +201,36 @@ fn outcome_of(verdict: Verdict) -> Result<(), TxError> {
     }
 }
 
+/// The Privacy path's configuration and context for one block.
+pub(crate) struct Phase<'a> {
+    pub(crate) network: &'a NetworkId,
+    pub(crate) verifiers: &'a BTreeMap<Shape, BatchVerifier>,
+    pub(crate) pool: Option<&'a Arc<rayon::ThreadPool>>,
+    /// Keys of proofs already found valid: their transactions skip verification.
+    pub(crate) verified: &'a VerifiedProofs,
+}
+
 /// Runs the Privacy phase over `txs` (in block order) and writes each transaction's
 /// outcome into its receipt. See the module docs for the steps.
 pub(crate) fn run(
     txs: &[QueuedPrivate<'_>],
+    phase: &Phase<'_>,
     state: &mut State,
-    network: &NetworkId,
-    verifiers: &BTreeMap<Shape, BatchVerifier>,
-    pool: Option<&Arc<rayon::ThreadPool>>,
     receipts: &mut [Receipt],
     diff: &mut StateDiff,
 ) {
+    let Phase {
+        network,
+        verifiers,
+        pool,
+        verified,
+    } = *phase;
     if txs.is_empty() {
         return;
     }
 
     // Step 1: checks and public inputs, against the state at the start of the phase.
-    let prepared: Vec<Result<Prepared, TxError>> = {
+    let prepared: Vec<Result<PreparedPrivate, TxError>> = {
         let state = &*state;
         install(pool.map(|p| &**p), || {
             txs.par_iter()
@@ -189,6 +260,9 @@ pub(crate) fn run(
         claimed_outputs.extend(outputs);
         if conflicts {
             pending.push(Pending::Deferred(Box::new(p)));
+        } else if verified.contains(&p.key) {
+            // Verified before the block, against the same key, inputs and proof.
+            pending.push(Pending::Batched(Ok(())));
         } else {
             let (positions, items) = batches.entry(p.shape).or_default();
             positions.push(k);
@@ -223,7 +297,10 @@ pub(crate) fn run(
             Pending::Deferred(p) => {
                 in_block_conflict(tx, &spent_in_block, &created_in_block).and_then(|()| {
                     // The earlier transaction it conflicted with was rejected: verify
-                    // this one now, alone.
+                    // this one now, alone, unless it was verified before the block.
+                    if verified.contains(&p.key) {
+                        return Ok(());
+                    }
                     match verifier_for(verifiers, &p.shape, pool) {
                         Some(v) => v
                             .verify_batch(std::slice::from_ref(&p.item))
@@ -311,19 +388,20 @@ fn first_repeat<T: Eq + std::hash::Hash>(
 }
 
 /// Step 1 for one transaction: the structural and ledger rules in the documented order,
-/// then the statement derived from `state` and the item to verify.
-fn prepare(
+/// then the statement derived from `state`, the item to verify and its verdict key.
+/// [`SuperVM::prepare_private`](crate::SuperVM::prepare_private) is this function.
+pub(crate) fn prepare(
     tx: &PrivateTx,
     state: &State,
     network: &NetworkId,
     verifiers: &BTreeMap<Shape, BatchVerifier>,
-) -> Result<Prepared, TxError> {
+) -> Result<PreparedPrivate, TxError> {
     let body = &tx.body;
     let shape = body.shape;
     // Only valid shapes can be configured, so `shape` is valid past this point.
-    if !verifiers.contains_key(&shape) {
+    let Some(verifier) = verifiers.get(&shape) else {
         return Err(TxError::NoVerifyingKey { shape });
-    }
+    };
     if body.ring_members.len() != shape.inputs {
         return Err(TxError::RingCountMismatch {
             expected: shape.inputs,
@@ -431,8 +509,11 @@ fn prepare(
         fee: body.fee,
         ctx,
     };
-    Ok(Prepared {
+    let inputs = statement.to_public_inputs();
+    let key = VerdictKey::derive(&verifier.fingerprint(), &shape, &inputs, &tx.proof);
+    Ok(PreparedPrivate {
         shape,
-        item: Item::from_proof_bytes(&tx.proof, statement.to_public_inputs()),
+        item: Item::from_proof_bytes(&tx.proof, inputs),
+        key,
     })
 }

@@ -1,6 +1,7 @@
 //! Transactions. Private transactions ([`PrivateTx`]) are defined, encoded and hashed in
 //! `ringct-circuit` (protocol v2's canonical encoding and transaction ids); this crate
-//! re-exports them.
+//! re-exports them. Public transactions' canonical bytes and ids, and those of
+//! [`Transaction`] of either kind, are in [`crate::encoding`].
 
 pub use ringct_circuit::PrivateTx;
 

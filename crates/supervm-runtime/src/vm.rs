@@ -10,17 +10,19 @@ use ringct_verifier::BatchVerifier;
 
 use crate::diff::{BlockEffects, StateDiff};
 use crate::error::ConfigError;
+use crate::error::TxError;
 use crate::fallback::FallbackPolicy;
 use crate::interpreter::{execute, Outcome};
 use crate::object::{ObjectId, Owner};
-use crate::privacy::{self, QueuedPrivate};
+use crate::privacy::{self, PreparedPrivate, QueuedPrivate};
 use crate::program::ExecLimits;
 use crate::receipt::Receipt;
 use crate::routing::{route_public, Path, PublicLane};
 use crate::scheduler;
 use crate::state::State;
 use crate::telemetry::BlockCounts;
-use crate::transaction::{PublicTx, Transaction};
+use crate::transaction::{PrivateTx, PublicTx, Transaction};
+use crate::verified::VerifiedProofs;
 
 /// The runtime: a state, per-path limits, a fallback policy, the Privacy path's verifying
 /// keys (one per shape) and (optionally) a dedicated thread pool.
@@ -203,7 +205,28 @@ impl SuperVM {
     /// [`StateDiff`]: the objects it wrote, the notes it appended (with their memos) and
     /// the key images it spent. A node writes the diff and the receipts to its store in
     /// one transaction; [`State::apply`] replays a diff on another state.
+    ///
+    /// Every private transaction's proof is verified here; a node that verified some at
+    /// admission uses [`execute_block_effects_verified`](Self::execute_block_effects_verified).
     pub fn execute_block_effects(&mut self, txs: &[Transaction]) -> BlockEffects {
+        self.execute_block_effects_verified(txs, &VerifiedProofs::default())
+    }
+
+    /// execute_block_effects, where a private transaction whose re-derived VerdictKey is in
+    /// `verified` is not sent to the batch verifier: its verdict is Valid.
+    ///
+    /// The key is derived again, at block time, from the state at the start of the block
+    /// (ring roots from the ledger, `ctx` from the network and the body), the proof bytes
+    /// and the fingerprint of the verifier configured for the shape; every other rule of
+    /// the Privacy path is checked as in [`execute_block_effects`](Self::execute_block_effects),
+    /// deferral included. The receipts and state are the same as with an empty set,
+    /// provided `verified` holds only keys of proofs found valid (see [`VerifiedProofs`]
+    /// and [`crate::privacy`] for why this is sound).
+    pub fn execute_block_effects_verified(
+        &mut self,
+        txs: &[Transaction],
+        verified: &VerifiedProofs,
+    ) -> BlockEffects {
         self.diff = StateDiff::default();
         let started = Instant::now();
         let mut counts = BlockCounts::default();
@@ -258,12 +281,16 @@ impl SuperVM {
 
         // Phase 4: Privacy path. It reads and writes only the note ledger and the key-image
         // set, which phases 2 and 3 never touch, so its place in the order changes nothing.
+        let phase = privacy::Phase {
+            network: &self.network,
+            verifiers: &self.verifiers,
+            pool: self.pool.as_ref(),
+            verified,
+        };
         privacy::run(
             &private,
+            &phase,
             &mut self.state,
-            &self.network,
-            &self.verifiers,
-            self.pool.as_ref(),
             &mut receipts,
             &mut self.diff,
         );
@@ -273,6 +300,19 @@ impl SuperVM {
             receipts,
             diff: std::mem::take(&mut self.diff),
         }
+    }
+
+    /// Checks a private transaction against the current state as step 1 of the Privacy
+    /// path does in a block, without verifying its proof: the same rules, in the same
+    /// order, with the same errors (it is the same code, see [`crate::privacy`]). On
+    /// success, returns the item to verify and the key under which its verdict may be
+    /// remembered ([`PreparedPrivate`]).
+    ///
+    /// A node calls this before admitting a transaction to its mempool. Passing it says
+    /// nothing about later blocks: the state may change (a key image spent, a commitment
+    /// created), and the block checks every rule again.
+    pub fn prepare_private(&self, tx: &PrivateTx) -> Result<PreparedPrivate, TxError> {
+        privacy::prepare(tx, &self.state, &self.network, &self.verifiers)
     }
 
     /// Runs the Fast-path transactions in waves. Returns those to re-run on Consensus.
