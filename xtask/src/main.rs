@@ -14,9 +14,11 @@
 //! - `dashboards --check`         exit non-zero if the committed JSON is stale
 //! - `dashboards --list-queries`  print every panel's PromQL, one per line
 //! - `fuzz <target> --seconds N`   run one fuzz target (docs/FUZZING.md)
+//! - `crash --kills N`            the node's long crash test (docs/NODE.md)
 #![forbid(unsafe_code)]
 
 mod bench;
+mod crash;
 mod dashboards;
 mod fuzz;
 
@@ -52,6 +54,9 @@ pub enum XtaskError {
     /// A fuzzing step could not run, or found a crash.
     #[error("fuzz: {0}")]
     Fuzz(String),
+    /// The crash test could not run, or one of its checks failed.
+    #[error("crash: {0}")]
+    Crash(String),
     /// A typed model could not be serialised.
     #[error("cannot serialise JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -75,6 +80,8 @@ commands:
   fuzz <target> --cmin        merge what runs found into fuzz/corpus/<target>/, minimised
   fuzz --list                 list the fuzz targets
   fuzz --seeds                write the hand-made seeds into fuzz/corpus/<target>/
+  crash --kills N [--seed S]  SIGKILL the node N times under load, checking its state
+                              after every restart (docs/NODE.md)
   help                        show this text";
 
 fn main() -> ExitCode {
@@ -85,6 +92,7 @@ fn main() -> ExitCode {
         Some("dashboards") => dashboards::run(&rest),
         Some("bench") => bench::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
+        Some("crash") => crash::run(&rest),
         // Add new subcommands here, each in its own module with a `run(&[String])`,
         // e.g. `Some("bench") => bench::run(&rest),`, and list them in USAGE.
         Some("help" | "--help" | "-h") => {

@@ -49,6 +49,33 @@ pub mod names {
     pub const RUNTIME_TX_FAILED_TOTAL: &str = "vm_runtime_tx_failed_total";
     /// Histogram: wall time of `execute_block`, in seconds.
     pub const RUNTIME_BLOCK_DURATION_SECONDS: &str = "vm_runtime_block_duration_seconds";
+
+    /// Gauge (labels `version`, `protocol_version`, `network`, `fingerprints`): always 1;
+    /// the labels say what the node runs.
+    pub const BUILD_INFO: &str = "supervm_build_info";
+    /// Gauge: height of the node's last committed block.
+    pub const NODE_BLOCK_HEIGHT: &str = "supervm_node_block_height";
+    /// Counter: blocks the node committed (genesis excluded).
+    pub const NODE_BLOCKS_COMMITTED_TOTAL: &str = "supervm_node_blocks_committed_total";
+    /// Counter: transactions in committed blocks (successful or failed).
+    pub const NODE_TRANSACTIONS_COMMITTED_TOTAL: &str = "supervm_node_transactions_committed_total";
+    /// Histogram: duration of one block's durable write, in seconds.
+    pub const NODE_BLOCK_COMMIT_DURATION_SECONDS: &str =
+        "supervm_node_block_commit_duration_seconds";
+    /// Counter: blocks whose commit failed (the runtime state was reloaded from the store).
+    pub const NODE_BLOCK_COMMIT_FAILURES_TOTAL: &str = "supervm_node_block_commit_failures_total";
+    /// Histogram: time from admission to the commit of the transaction's block, in seconds.
+    pub const NODE_SUBMIT_TO_COMMIT_SECONDS: &str = "supervm_node_submit_to_commit_seconds";
+    /// Gauge: transactions in the mempool.
+    pub const NODE_MEMPOOL_TRANSACTIONS: &str = "supervm_node_mempool_transactions";
+    /// Gauge: canonical bytes of the transactions in the mempool.
+    pub const NODE_MEMPOOL_BYTES: &str = "supervm_node_mempool_bytes";
+    /// Counter (label `kind`): transactions admitted to the mempool.
+    pub const NODE_ADMITTED_TOTAL: &str = "supervm_node_admitted_total";
+    /// Counter (label `reason`): submissions refused at admission, by the broken rule.
+    pub const NODE_ADMISSION_REJECTED_TOTAL: &str = "supervm_node_admission_rejected_total";
+    /// Gauge: size of the node's store file, in bytes.
+    pub const NODE_STORE_SIZE_BYTES: &str = "supervm_node_store_size_bytes";
 }
 
 /// Label keys used by catalogued metrics.
@@ -62,6 +89,16 @@ pub mod labels {
     /// [`super::reasons::PROVER_ERROR`] (synthesis, keys or the prover itself
     /// failed: a fault of the proving service).
     pub const REASON: &str = "reason";
+    /// Transaction kind: `public` or `private`.
+    pub const KIND: &str = "kind";
+    /// `supervm_build_info`: the node's version.
+    pub const VERSION: &str = "version";
+    /// `supervm_build_info`: the protocol version.
+    pub const PROTOCOL_VERSION: &str = "protocol_version";
+    /// `supervm_build_info`: the network id.
+    pub const NETWORK: &str = "network";
+    /// `supervm_build_info`: `shape=fingerprint` pairs, comma-separated.
+    pub const FINGERPRINTS: &str = "fingerprints";
 }
 
 /// Values of the `reason` label on
@@ -98,6 +135,8 @@ pub enum Unit {
     Milliseconds,
     /// Events per second.
     PerSecond,
+    /// Bytes (base unit for sizes).
+    Bytes,
 }
 
 /// One catalogued metric.
@@ -128,6 +167,14 @@ pub const BATCH_BUCKETS: &[f64] = &[
 /// Buckets for one verification call.
 pub const VERIFY_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+/// Buckets for one block's durable write (an fsync: sub-millisecond to seconds).
+pub const COMMIT_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+/// Buckets for admission to commit (a block interval or so).
+pub const SUBMIT_TO_COMMIT_BUCKETS: &[f64] = &[
+    0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
 ];
 /// Buckets for one block execution.
 pub const BLOCK_BUCKETS: &[f64] = &[
@@ -273,6 +320,76 @@ pub const CATALOG: &[MetricDef] = &[
         "Wall time of one execute_block call, in seconds.",
         BLOCK_BUCKETS,
     ),
+    MetricDef {
+        name: BUILD_INFO,
+        kind: MetricKind::Gauge,
+        unit: Unit::Count,
+        labels: &[
+            labels::VERSION,
+            labels::PROTOCOL_VERSION,
+            labels::NETWORK,
+            labels::FINGERPRINTS,
+        ],
+        help: "Always 1; the labels give the node's version, protocol version, network id and verifying-key fingerprints.",
+        buckets: &[],
+    },
+    gauge(
+        NODE_BLOCK_HEIGHT,
+        Unit::Count,
+        "Height of the node's last committed block.",
+    ),
+    counter(
+        NODE_BLOCKS_COMMITTED_TOTAL,
+        &[],
+        "Blocks the node committed to its store (genesis excluded).",
+    ),
+    counter(
+        NODE_TRANSACTIONS_COMMITTED_TOTAL,
+        &[],
+        "Transactions in committed blocks, successful or failed.",
+    ),
+    histogram(
+        NODE_BLOCK_COMMIT_DURATION_SECONDS,
+        &[],
+        "Duration of one block's durable write to the store, in seconds.",
+        COMMIT_BUCKETS,
+    ),
+    counter(
+        NODE_BLOCK_COMMIT_FAILURES_TOTAL,
+        &[],
+        "Blocks whose commit failed; the node reloaded its state from the store.",
+    ),
+    histogram(
+        NODE_SUBMIT_TO_COMMIT_SECONDS,
+        &[],
+        "Time from a transaction's admission to the commit of its block, in seconds.",
+        SUBMIT_TO_COMMIT_BUCKETS,
+    ),
+    gauge(
+        NODE_MEMPOOL_TRANSACTIONS,
+        Unit::Count,
+        "Transactions in the mempool (waiting or in the block being made).",
+    ),
+    gauge(
+        NODE_MEMPOOL_BYTES,
+        Unit::Bytes,
+        "Canonical bytes of the transactions in the mempool.",
+    ),
+    counter(
+        NODE_ADMITTED_TOTAL,
+        &[labels::KIND],
+        "Transactions admitted to the mempool, by kind (public or private).",
+    ),
+    counter(
+        NODE_ADMISSION_REJECTED_TOTAL,
+        &[labels::REASON],
+        "Submissions refused at admission, by the broken rule.",
+    ),
+    gauge(
+        NODE_STORE_SIZE_BYTES,
+        Unit::Bytes,
+        "Size of the node's store file, in bytes.",
+    ),
 ];
 
 /// Looks a metric up by its full name.
@@ -288,6 +405,7 @@ pub fn describe_all() {
             Unit::Seconds => metrics::Unit::Seconds,
             Unit::Milliseconds => metrics::Unit::Milliseconds,
             Unit::PerSecond => metrics::Unit::CountPerSecond,
+            Unit::Bytes => metrics::Unit::Bytes,
         };
         match m.kind {
             MetricKind::Counter => metrics::describe_counter!(m.name, unit, m.help),
