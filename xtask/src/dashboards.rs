@@ -5,16 +5,28 @@
 //! - `--list-queries`: print every panel's PromQL expression, one per line, in
 //!   panel order, with `$job` and `$instance` left in place (substitute `.*`
 //!   for both, as Grafana's "All" does, to run them against Prometheus directly)
+//! - `--list-queries UID`: the same for one dashboard (`supervm-ringct`,
+//!   `supervm-node`)
 
 mod grafana;
+mod node;
 mod ringct;
+mod variables;
 
 use std::path::PathBuf;
 
 use crate::{project_root, XtaskError};
+use grafana::Dashboard;
 
 /// The command that regenerates the dashboards (named in staleness errors).
 pub const REGENERATE: &str = "cargo xtask dashboards";
+
+/// Every generated dashboard: its file name under `deploy/grafana/dashboards/`
+/// and its model.
+pub const DASHBOARDS: &[(&str, fn() -> Dashboard)] = &[
+    (ringct::FILE_NAME, ringct::dashboard),
+    (node::FILE_NAME, node::dashboard),
+];
 
 /// Entry point for `cargo xtask dashboards [--check | --list-queries]`.
 pub fn run(args: &[String]) -> Result<(), XtaskError> {
@@ -27,6 +39,21 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
             }
             Ok(())
         }
+        [flag, uid] if flag == "--list-queries" => {
+            let Some((_, dashboard)) = DASHBOARDS.iter().find(|(_, d)| d().uid == uid) else {
+                let uids: Vec<&str> = DASHBOARDS.iter().map(|(_, d)| d().uid).collect();
+                return Err(XtaskError::Usage(format!(
+                    "no dashboard with uid `{uid}`; the uids are: {}",
+                    uids.join(", ")
+                )));
+            };
+            for panel in dashboard().panels {
+                for target in panel.targets {
+                    println!("{}", target.expr);
+                }
+            }
+            Ok(())
+        }
         _ => Err(XtaskError::Usage(format!(
             "unexpected arguments to `dashboards`: {}",
             args.join(" ")
@@ -34,89 +61,104 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     }
 }
 
-/// Where the RingCT dashboard is committed.
-pub fn ringct_dashboard_path() -> PathBuf {
+/// Where a dashboard is committed.
+pub fn dashboard_path(file_name: &str) -> PathBuf {
     project_root()
         .join("deploy/grafana/dashboards")
-        .join(ringct::FILE_NAME)
+        .join(file_name)
 }
 
-/// The RingCT dashboard as committed: pretty JSON with a trailing newline.
-pub fn render_ringct() -> Result<String, XtaskError> {
-    let mut json = serde_json::to_string_pretty(&ringct::dashboard())?;
+/// A dashboard as committed: pretty JSON with a trailing newline.
+pub fn render(dashboard: &Dashboard) -> Result<String, XtaskError> {
+    let mut json = serde_json::to_string_pretty(dashboard)?;
     json.push('\n');
     Ok(json)
 }
 
-/// Every panel query (PromQL, with `$job` and `$instance` unsubstituted), in panel order.
+/// Every panel query (PromQL, with `$job` and `$instance` unsubstituted), in
+/// dashboard order (as in [`DASHBOARDS`]), then panel order.
 pub fn panel_queries() -> Vec<String> {
-    ringct::dashboard()
-        .panels
-        .into_iter()
+    DASHBOARDS
+        .iter()
+        .flat_map(|(_, dashboard)| dashboard().panels)
         .flat_map(|p| p.targets.into_iter().map(|t| t.expr))
         .collect()
 }
 
 fn write() -> Result<(), XtaskError> {
-    let path = ringct_dashboard_path();
-    let json = render_ringct()?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| XtaskError::Io {
-            path: dir.to_path_buf(),
+    for (file_name, dashboard) in DASHBOARDS {
+        let path = dashboard_path(file_name);
+        let json = render(&dashboard())?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| XtaskError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        std::fs::write(&path, json).map_err(|source| XtaskError::Io {
+            path: path.clone(),
             source,
         })?;
+        println!("wrote {}", path.display());
     }
-    std::fs::write(&path, json).map_err(|source| XtaskError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    println!("wrote {}", path.display());
     Ok(())
 }
 
-/// `Ok` if the committed dashboard equals the rendering; `Stale` otherwise.
+/// `Ok` if every committed dashboard equals its rendering; `Stale` for the first
+/// one that does not (or is missing).
 pub fn check() -> Result<(), XtaskError> {
-    let path = ringct_dashboard_path();
-    let committed = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(source) => return Err(XtaskError::Io { path, source }),
-    };
-    if committed == render_ringct()? {
-        Ok(())
-    } else {
-        Err(XtaskError::Stale {
-            path,
-            command: REGENERATE,
-        })
+    for (file_name, dashboard) in DASHBOARDS {
+        let path = dashboard_path(file_name);
+        let committed = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => return Err(XtaskError::Io { path, source }),
+        };
+        if committed != render(&dashboard())? {
+            return Err(XtaskError::Stale {
+                path,
+                command: REGENERATE,
+            });
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::grafana::{PanelKind, GRID_WIDTH, SCHEMA_VERSION};
+    use super::variables::{DATASOURCE, VARIABLE_FILTER};
     use super::*;
     use supervm_telemetry::{find, MetricKind};
 
-    /// Every `vm_...` identifier in `text`.
+    /// Every identifier in `text` that starts with `vm_` or `supervm_` (the
+    /// catalog's two prefixes).
     fn metric_names(text: &str) -> Vec<&str> {
+        let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
         let mut out = Vec::new();
         let mut rest = text;
-        while let Some(start) = rest.find("vm_") {
-            let preceded_by_ident = rest[..start]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        while let Some(start) = rest.find(|c: char| is_ident(c)) {
             let tail = &rest[start..];
-            let end = tail
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(tail.len());
-            if !preceded_by_ident {
-                out.push(&tail[..end]);
+            let end = tail.find(|c: char| !is_ident(c)).unwrap_or(tail.len());
+            let word = &tail[..end];
+            if word.starts_with("vm_") || word.starts_with("supervm_") {
+                out.push(word);
             }
             rest = &tail[end..];
         }
         out
+    }
+
+    fn ringct_queries() -> Vec<String> {
+        queries_of(ringct::dashboard())
+    }
+
+    fn queries_of(dashboard: Dashboard) -> Vec<String> {
+        dashboard
+            .panels
+            .into_iter()
+            .flat_map(|p| p.targets.into_iter().map(|t| t.expr))
+            .collect()
     }
 
     /// True if `series` is a catalogued metric or a histogram's derived series.
@@ -133,22 +175,35 @@ mod tests {
     }
 
     #[test]
-    fn committed_dashboard_is_up_to_date() {
-        let path = ringct_dashboard_path();
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        let rendered = render_ringct().unwrap();
-        assert!(
-            committed == rendered,
-            "{} is stale or missing: run `{REGENERATE}` and commit the result",
-            path.display()
-        );
+    fn committed_dashboards_are_up_to_date() {
+        for (file_name, dashboard) in DASHBOARDS {
+            let path = dashboard_path(file_name);
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            let rendered = render(&dashboard()).unwrap();
+            assert!(
+                committed == rendered,
+                "{} is stale or missing: run `{REGENERATE}` and commit the result",
+                path.display()
+            );
+        }
         assert!(check().is_ok());
+    }
+
+    #[test]
+    fn dashboards_have_distinct_files_uids_and_titles() {
+        for (i, (file_a, a)) in DASHBOARDS.iter().enumerate() {
+            for (file_b, b) in &DASHBOARDS[i + 1..] {
+                assert_ne!(file_a, file_b);
+                assert_ne!(a().uid, b().uid);
+                assert_ne!(a().title, b().title);
+            }
+        }
     }
 
     #[test]
     fn every_query_filters_on_job_and_instance_and_names_catalogued_metrics() {
         let queries = panel_queries();
-        assert!(queries.len() >= 10, "{queries:?}");
+        assert!(queries.len() >= 30, "{queries:?}");
         for expr in &queries {
             let names = metric_names(expr);
             assert!(!names.is_empty(), "no metric in {expr}");
@@ -158,12 +213,11 @@ mod tests {
                     "{name} (in {expr}) is not in the catalog"
                 );
                 // Every selector of that metric carries both variable filters.
-                let selector = format!("{name}{{{}}}", ringct::VARIABLE_FILTER);
+                let selector = format!("{name}{{{VARIABLE_FILTER}}}");
                 assert_eq!(
-                    expr.matches(name).count(),
+                    metric_names(expr).iter().filter(|n| **n == name).count(),
                     expr.matches(&selector).count(),
-                    "{name} without {} in {expr}",
-                    ringct::VARIABLE_FILTER
+                    "{name} without {VARIABLE_FILTER} in {expr}"
                 );
             }
             assert!(!expr.contains("$__"), "Grafana-only macro in {expr}");
@@ -171,8 +225,8 @@ mod tests {
     }
 
     #[test]
-    fn required_panels_are_present() {
-        let all = panel_queries().join("\n");
+    fn required_prover_panels_are_present() {
+        let all = ringct_queries().join("\n");
         for needle in [
             "vm_privacy_zk_parallel_tps{",
             "rate(vm_privacy_zk_parallel_proof_total{",
@@ -198,10 +252,42 @@ mod tests {
     }
 
     #[test]
+    fn required_node_panels_are_present() {
+        let all = queries_of(node::dashboard()).join("\n");
+        let f = VARIABLE_FILTER;
+        for needle in [
+            format!("supervm_node_block_height{{{f}}}"),
+            format!("60 * sum by (instance) (rate(supervm_node_blocks_committed_total{{{f}}}[5m]))"),
+            format!("histogram_quantile(0.99, sum by (instance, le) (rate(supervm_node_block_commit_duration_seconds_bucket{{{f}}}[5m])))"),
+            format!("supervm_node_mempool_transactions{{{f}}}"),
+            format!("supervm_node_mempool_bytes{{{f}}}"),
+            format!("label_replace(sum by (instance) (rate(vm_routing_fast_total{{{f}}}[1m])), \"path\", \"fast\", \"\", \"\")"),
+            format!("label_replace(sum by (instance) (rate(vm_routing_consensus_total{{{f}}}[1m])), \"path\", \"consensus\", \"\", \"\")"),
+            format!("label_replace(sum by (instance) (rate(vm_routing_privacy_total{{{f}}}[1m])), \"path\", \"privacy\", \"\", \"\")"),
+            format!("(sum by (instance) (rate(vm_fast_fallback_total{{{f}}}[5m])) or 0 * "),
+            format!("sum by (instance, reason) (rate(supervm_node_admission_rejected_total{{{f}}}[5m]))"),
+            format!("sum by (instance, kind) (rate(supervm_node_admitted_total{{{f}}}[1m]))"),
+            format!("histogram_quantile(0.99, sum by (instance, mode, le) (rate(vm_privacy_zk_batch_verify_duration_seconds_bucket{{{f}}}[5m])))"),
+            format!("sum by (instance, mode) (rate(vm_privacy_zk_batch_verify_failed_total{{{f}}}[5m]))"),
+            format!("sum by (instance) (increase(supervm_node_block_commit_failures_total{{{f}}}[5m]))"),
+            format!("supervm_node_store_size_bytes{{{f}}}"),
+            format!("supervm_build_info{{{f}}}"),
+            format!("histogram_quantile(0.99, sum by (instance, le) (rate(supervm_node_submit_to_commit_seconds_bucket{{{f}}}[5m])))"),
+        ] {
+            assert!(all.contains(&needle), "no node panel query contains `{needle}`");
+        }
+    }
+
+    #[test]
     fn layout_types_and_datasources_are_consistent() {
-        let dashboard = ringct::dashboard();
+        for (_, dashboard) in DASHBOARDS {
+            layout_is_consistent(dashboard());
+        }
+    }
+
+    fn layout_is_consistent(dashboard: Dashboard) {
         assert_eq!(dashboard.schema_version, SCHEMA_VERSION);
-        let json = render_ringct().unwrap();
+        let json = render(&dashboard).unwrap();
         assert_eq!(
             json.matches("\"schemaVersion\"").count(),
             1,
@@ -210,8 +296,8 @@ mod tests {
         for (i, a) in dashboard.panels.iter().enumerate() {
             assert!(matches!(a.kind, PanelKind::Timeseries | PanelKind::Stat));
             assert!(a.grid_pos.x + a.grid_pos.w <= GRID_WIDTH, "{}", a.title);
-            assert_eq!(a.datasource, ringct::DATASOURCE, "{}", a.title);
-            assert!(a.targets.iter().all(|t| t.datasource == ringct::DATASOURCE));
+            assert_eq!(a.datasource, DATASOURCE, "{}", a.title);
+            assert!(a.targets.iter().all(|t| t.datasource == DATASOURCE));
             for b in &dashboard.panels[i + 1..] {
                 assert_ne!(a.id, b.id, "duplicate panel id");
                 assert!(
@@ -242,7 +328,7 @@ mod tests {
                 v.name
             );
             assert_eq!(v.all_value, ".*", "{}", v.name);
-            assert_eq!(v.datasource, ringct::DATASOURCE, "{}", v.name);
+            assert_eq!(v.datasource, DATASOURCE, "{}", v.name);
         }
     }
 
@@ -251,7 +337,13 @@ mod tests {
         // The full check is `tsc --strict` against @grafana/schema in
         // deploy/grafana/schema-check (run by deploy/check.sh); this catches the
         // same known gaps without node.
-        let json: serde_json::Value = serde_json::from_str(&render_ringct().unwrap()).unwrap();
+        for (_, dashboard) in DASHBOARDS {
+            has_what_the_schema_requires(&render(&dashboard()).unwrap());
+        }
+    }
+
+    fn has_what_the_schema_requires(text: &str) {
+        let json: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(json["schemaVersion"], 42);
         let panels = json["panels"].as_array().unwrap();
         assert!(!panels.is_empty());
@@ -284,7 +376,7 @@ mod tests {
         let path =
             project_root().join("deploy/grafana/provisioning/datasources/ringct-prometheus.yml");
         let yaml = std::fs::read_to_string(&path).unwrap();
-        let uid_line = format!("uid: {}", ringct::DATASOURCE.uid);
+        let uid_line = format!("uid: {}", DATASOURCE.uid);
         assert!(
             yaml.lines().any(|l| l.trim() == uid_line),
             "{} lacks `{uid_line}`",
@@ -308,10 +400,16 @@ mod tests {
     }
 
     #[test]
-    fn panel_guide_documents_every_panel_and_exact_query() {
-        let path = project_root().join("docs/GRAFANA-RINGCT-PANELS.md");
-        let guide = std::fs::read_to_string(&path).unwrap();
-        for panel in ringct::dashboard().panels {
+    fn panel_guides_document_every_panel_and_exact_query() {
+        panel_guide_documents(ringct::dashboard(), "docs/GRAFANA-RINGCT-PANELS.md");
+        panel_guide_documents(node::dashboard(), "docs/GRAFANA-NODE-PANELS.md");
+    }
+
+    fn panel_guide_documents(dashboard: Dashboard, guide: &str) {
+        let path = project_root().join(guide);
+        let guide =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for panel in dashboard.panels {
             assert!(
                 guide.contains(&format!(". {}\n", panel.title)),
                 "{} has no section for panel `{}`",
@@ -334,9 +432,12 @@ mod tests {
     #[test]
     fn metric_name_scanner_finds_names() {
         assert_eq!(
-            metric_names("rate(vm_a_total{x=\"y\"}[5m]) / foo_vm_b + vm_c_bucket"),
-            vec!["vm_a_total", "vm_c_bucket"]
+            metric_names("rate(vm_a_total{x=\"y\"}[5m]) / foo_vm_b + vm_c_bucket - supervm_d"),
+            vec!["vm_a_total", "vm_c_bucket", "supervm_d"]
         );
+        assert!(is_catalogued(
+            "supervm_node_submit_to_commit_seconds_bucket"
+        ));
         assert!(is_catalogued("vm_runtime_block_duration_seconds_bucket"));
         assert!(!is_catalogued("vm_fast_fallback_total_bucket"));
         assert!(!is_catalogued("vm_nonexistent_total"));

@@ -12,7 +12,7 @@
 //! - `bench [--quick] [--only S]` benchmark the default shape; write `target/bench/summary.json`
 //! - `dashboards`                 render `deploy/grafana/dashboards/*.json`
 //! - `dashboards --check`         exit non-zero if the committed JSON is stale
-//! - `dashboards --list-queries`  print every panel's PromQL, one per line
+//! - `dashboards --list-queries [UID]`  print every panel's PromQL, one per line
 //! - `fuzz <target> --seconds N`   run one fuzz target (docs/FUZZING.md)
 //! - `crash --kills N`            the node's long crash test (docs/NODE.md)
 #![forbid(unsafe_code)]
@@ -74,7 +74,9 @@ commands:
                               saved summary instead of measuring)
   dashboards                  render the Grafana dashboards into deploy/grafana/dashboards/
   dashboards --check          fail if the committed dashboards differ from the rendered ones
-  dashboards --list-queries   print every panel query (PromQL), one per line
+  dashboards --list-queries [UID]
+                              print every panel query (PromQL), one per line
+                              (UID: one dashboard's, supervm-ringct or supervm-node)
   fuzz <target> --seconds N [--runs N]
                               run one fuzz target with cargo-fuzz (libFuzzer)
   fuzz <target> --cmin        merge what runs found into fuzz/corpus/<target>/, minimised

@@ -2,19 +2,28 @@
 //! every Grafana panel query with data, and every alert rule evaluates.
 //!
 //! 1. builds `zk_parallel_http_bench` (`cargo build -p ringct-prover
-//!    --example zk_parallel_http_bench`, into this test's own target dir) and
-//!    starts it on a free loopback port: shape 1x1-r4, batches of 4, a quarter
-//!    of the witnesses deliberately invalid, insecure fixed-seed dev keys;
-//! 2. starts `prometheus` on another free loopback port with a temporary
-//!    config (scrape every 1 s, the job name of
+//!    --example zk_parallel_http_bench`) and `supervm-node` (`-p supervm-node`),
+//!    into this test's own target dir, and starts the bench on a free loopback
+//!    port: shape 1x1-r4, batches of 4, a quarter of the witnesses
+//!    deliberately invalid, insecure fixed-seed dev keys;
+//! 2. initialises a node on a two-object genesis (no keys: public
+//!    transactions only), starts the real `supervm-node run` on free loopback
+//!    ports (blocks every 200 ms), waits for its `/readyz`, and submits public
+//!    transfers (and, every few rounds, one of them again, which admission
+//!    refuses) from a thread until the end;
+//! 3. starts `prometheus` on another free loopback port with a temporary
+//!    config (scrape every 1 s, the job names of
 //!    `deploy/prometheus/prometheus-ringct.yml`, the alert rules of
 //!    `deploy/prometheus/prometheus-zk-alerts.yml`, evaluated every 1 s) and a
 //!    temporary TSDB;
-//! 3. once about 20 s of samples exist, runs every panel query printed by
-//!    `xtask dashboards --list-queries` (`$job`, `$instance` -> `.*`) through
-//!    `/api/v1/query` and requires status `success` and a non-empty result,
-//!    and runs every alert expression, requiring status `success` (an alert
-//!    may rightly return nothing) and healthy rules in `/api/v1/rules`.
+//! 4. once about 20 s of samples exist, runs every panel query of each
+//!    dashboard (`xtask dashboards --list-queries UID`) through
+//!    `/api/v1/query`, with `$job` set to that dashboard's job and `$instance`
+//!    to `.*`, and requires status `success` and a non-empty result (the node
+//!    dashboard's privacy-verification panels excepted: a node without keys
+//!    verifies nothing; they must still evaluate), and runs every alert
+//!    expression, requiring status `success` (an alert may rightly return
+//!    nothing) and healthy rules in `/api/v1/rules`.
 //!
 //! Needs `prometheus` on PATH (`deploy/install-prometheus.sh`). Without it the
 //! test is skipped with a notice, except under CI (`CI` set), where it fails:
@@ -24,16 +33,67 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+use supervm_runtime::{Address, Instruction, ObjectId, ObjectRef, Program, PublicTx, Transaction};
 
 mod support;
-use support::{free_loopback_port, http_get, on_path, wait_for, Guard};
+use support::{free_loopback_port, http_get, http_post, on_path, wait_for, Guard};
 
-/// The scrape job, as in deploy/prometheus/prometheus-ringct.yml.
+/// The scrape jobs, as in deploy/prometheus/prometheus-ringct.yml.
 const JOB: &str = "ringct-parallel-prover";
+const NODE_JOB: &str = "supervm-runtime";
 const BENCH: &str = "zk_parallel_http_bench";
+const NODE: &str = "supervm-node";
+
+/// Which dashboard's queries run against which job.
+const DASHBOARD_JOBS: &[(&str, &str)] = &[("supervm-ringct", JOB), ("supervm-node", NODE_JOB)];
+
+/// Node panel queries that may return nothing here, and why: the node in this
+/// test has no verifying keys, so it verifies no proof.
+const NODE_MAY_BE_EMPTY: &[&str] = &[
+    "vm_privacy_zk_batch_verify_duration_seconds_bucket",
+    "vm_privacy_zk_batch_verify_failed_total",
+];
+
+const OWNER: Address = Address::from_u64(0xA);
+const FROM: ObjectId = ObjectId::from_u64(1);
+const TO: ObjectId = ObjectId::from_u64(2);
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The node's genesis: two objects of one owner.
+fn genesis_json() -> String {
+    format!(
+        r#"{{"network":"supervm-devnet","objects":[{{"id":"{}","owner":"{o}","balance":1000000000}},{{"id":"{}","owner":"{o}","balance":0}}],"notes":[]}}"#,
+        hex(&FROM.0),
+        hex(&TO.0),
+        o = hex(&OWNER.0),
+    )
+}
+
+/// A distinct public transfer (n picks the amount and a burn, so ids differ).
+fn transfer(n: u64) -> Vec<u8> {
+    Transaction::Public(PublicTx {
+        sender: OWNER,
+        objects: vec![ObjectRef::any(FROM), ObjectRef::any(TO)],
+        program: Program::new(vec![
+            Instruction::Transfer {
+                from: FROM,
+                to: TO,
+                amount: 1 + n / 1000,
+            },
+            Instruction::Burn { units: n % 1000 },
+        ]),
+    })
+    .to_bytes()
+    .expect("a public transfer encodes")
+}
 
 fn project_root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -196,12 +256,21 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
     // 1. Build the bench into this test's target dir.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!(
-        "building {BENCH} into {}/{profile} (cargo build -p ringct-prover --example {BENCH})",
+        "building {BENCH} and {NODE} into {}/{profile} \
+         (cargo build -p ringct-prover --example {BENCH} -p {NODE})",
         target.display()
     );
     let status = Command::new(&cargo)
         .current_dir(&root)
-        .args(["build", "-p", "ringct-prover", "--example", BENCH])
+        .args([
+            "build",
+            "-p",
+            "ringct-prover",
+            "--example",
+            BENCH,
+            "-p",
+            NODE,
+        ])
         .args(profile_args(&profile))
         .arg("--target-dir")
         .arg(&target)
@@ -214,6 +283,10 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         .join("examples")
         .join(format!("{BENCH}{}", std::env::consts::EXE_SUFFIX));
     assert!(bench_bin.is_file(), "{} was not built", bench_bin.display());
+    let node_bin = target
+        .join(&profile)
+        .join(format!("{NODE}{}", std::env::consts::EXE_SUFFIX));
+    assert!(node_bin.is_file(), "{} was not built", node_bin.display());
     let build_time = started.elapsed();
 
     let nanos = SystemTime::now()
@@ -253,6 +326,73 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         || matches!(http_get(bench_addr, "/healthz"), Ok((200, _))).then_some(()),
     );
 
+    // 2b. The node: init on a fresh genesis, run, wait for /readyz, then load.
+    let node_data = dir.join("node");
+    let genesis = dir.join("genesis.json");
+    std::fs::write(&genesis, genesis_json()).expect("cannot write the genesis");
+    let init = Command::new(&node_bin)
+        .arg("--data-dir")
+        .arg(&node_data)
+        .arg("init")
+        .arg("--genesis")
+        .arg(&genesis)
+        .env_remove("SUPERVM_NODE_DATA_DIR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot run supervm-node init");
+    assert!(
+        init.status.success(),
+        "supervm-node init failed: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let api_addr = SocketAddr::from(([127, 0, 0, 1], free_loopback_port()));
+    let node_metrics = SocketAddr::from(([127, 0, 0, 1], free_loopback_port()));
+    let mut cmd = Command::new(&node_bin);
+    cmd.current_dir(&dir)
+        .arg("--data-dir")
+        .arg(&node_data)
+        .args(["--api-listen", &api_addr.to_string()])
+        .args(["--metrics-listen", &node_metrics.to_string()])
+        .args(["--block-interval-ms", "200", "run"])
+        .env_remove("SUPERVM_NODE_DATA_DIR");
+    let node = guard.spawn("node", cmd);
+    wait_for(
+        "the node's /readyz",
+        Duration::from_secs(60),
+        || guard.assert_running(node),
+        || matches!(http_get(node_metrics, "/readyz"), Ok((200, _))).then_some(()),
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let submitted = Arc::new(AtomicU64::new(0));
+    let submitter = {
+        let (stop, submitted) = (Arc::clone(&stop), Arc::clone(&submitted));
+        std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                if let Ok((202 | 200, _)) = http_post(
+                    api_addr,
+                    "/v1/transactions",
+                    "application/octet-stream",
+                    &transfer(n),
+                ) {
+                    submitted.fetch_add(1, Ordering::Relaxed);
+                }
+                if n % 5 == 0 {
+                    // The same transaction again: refused at admission
+                    // (reason already_pending or already_committed).
+                    let _ = http_post(
+                        api_addr,
+                        "/v1/transactions",
+                        "application/octet-stream",
+                        &transfer(n),
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+    };
+
     // 3. Prometheus, on another free loopback port.
     let prom_addr = SocketAddr::from(([127, 0, 0, 1], free_loopback_port()));
     let yaml_quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
@@ -261,7 +401,9 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
          global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
          rule_files:\n  - {rules}\n\
          scrape_configs:\n  - job_name: {JOB}\n    scrape_interval: 1s\n    metrics_path: /metrics\n    \
-         static_configs:\n      - targets: ['{bench_addr}']\n",
+         static_configs:\n      - targets: ['{bench_addr}']\n  \
+         - job_name: {NODE_JOB}\n    scrape_interval: 1s\n    metrics_path: /metrics\n    \
+         static_configs:\n      - targets: ['{node_metrics}']\n",
         rules = yaml_quote(&rules_path.to_string_lossy()),
     );
     let config_path = dir.join("prometheus.yml");
@@ -290,9 +432,16 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         Duration::from_secs(100),
         || {
             guard.assert_running(bench);
+            guard.assert_running(node);
             guard.assert_running(prom);
         },
         || {
+            let blocks = prom_query(
+                prom_addr,
+                &format!("supervm_node_blocks_committed_total{{job=\"{NODE_JOB}\"}}"),
+            )
+            .ok()
+            .and_then(|j| first_value(&j))?;
             let proofs = prom_query(
                 prom_addr,
                 &format!("vm_privacy_zk_parallel_proof_total{series}"),
@@ -311,45 +460,58 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
             )
             .ok()
             .and_then(|j| first_value(&j))?;
-            (proofs > 0.0 && failed > 0.0 && history >= 20.0).then_some(())
+            (blocks > 0.0 && proofs > 0.0 && failed > 0.0 && history >= 20.0).then_some(())
         },
     );
 
-    // 5. Every dashboard panel query: success and data.
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(&root)
-        .args(["dashboards", "--list-queries"])
-        .output()
-        .expect("cannot run xtask");
-    assert!(
-        output.status.success(),
-        "xtask dashboards --list-queries failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let queries: Vec<String> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| l.replace("$instance", ".*").replace("$job", ".*"))
-        .collect();
-    assert!(!queries.is_empty(), "xtask listed no panel queries");
+    // 5. Every dashboard panel query, against its dashboard's job: success and data.
     let mut problems = Vec::new();
-    for expr in &queries {
-        // A series that appeared a moment ago may need another scrape or two.
-        let deadline = Instant::now() + Duration::from_secs(15);
-        let verdict = loop {
-            match prom_query(prom_addr, expr) {
-                Ok(json) if result_len(&json) > 0 => break Ok(()),
-                Ok(json) if Instant::now() >= deadline => {
-                    break Err(format!("returned no data: {}", json["data"]))
+    let mut checked = 0;
+    for (uid, job) in DASHBOARD_JOBS {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .current_dir(&root)
+            .args(["dashboards", "--list-queries", uid])
+            .output()
+            .expect("cannot run xtask");
+        assert!(
+            output.status.success(),
+            "xtask dashboards --list-queries {uid} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let queries: Vec<String> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| l.replace("$instance", ".*").replace("$job", job))
+            .collect();
+        assert!(
+            !queries.is_empty(),
+            "xtask listed no panel queries for {uid}"
+        );
+        for expr in &queries {
+            let may_be_empty =
+                *job == NODE_JOB && NODE_MAY_BE_EMPTY.iter().any(|m| expr.contains(m));
+            // A series that appeared a moment ago may need another scrape or two.
+            let deadline = Instant::now() + Duration::from_secs(15);
+            let verdict = loop {
+                match prom_query(prom_addr, expr) {
+                    Ok(json) if result_len(&json) > 0 || may_be_empty => break Ok(()),
+                    Ok(json) if Instant::now() >= deadline => {
+                        break Err(format!("returned no data: {}", json["data"]))
+                    }
+                    Err(e) if Instant::now() >= deadline => break Err(e),
+                    _ => std::thread::sleep(Duration::from_millis(500)),
                 }
-                Err(e) if Instant::now() >= deadline => break Err(e),
-                _ => std::thread::sleep(Duration::from_millis(500)),
+            };
+            if let Err(why) = verdict {
+                problems.push(format!("{uid} panel query `{expr}` {why}"));
             }
-        };
-        if let Err(why) = verdict {
-            problems.push(format!("panel query `{expr}` {why}"));
+            checked += 1;
         }
+    }
+    let submitted_txs = submitted.load(Ordering::Relaxed);
+    if submitted_txs == 0 {
+        problems.push("the node admitted no transaction".to_string());
     }
 
     // 6. Every alert expression evaluates, and Prometheus runs the rules healthily.
@@ -423,20 +585,25 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         other => problems.push(format!("bench /summary: {other:?}")),
     }
     guard.assert_running(bench);
+    guard.assert_running(node);
+    stop.store(true, Ordering::Relaxed);
+    let _ = submitter.join();
 
     eprintln!(
-        "prometheus_e2e: {} panel queries and {} alert rules checked; build {:.0} s, run {:.0} s",
-        queries.len(),
+        "prometheus_e2e: {} panel queries and {} alert rules checked, {submitted_txs} transactions \
+         admitted by the node; build {:.0} s, run {:.0} s",
+        checked,
         alerts.len(),
         build_time.as_secs_f64(),
         (started.elapsed() - build_time).as_secs_f64()
     );
     if !problems.is_empty() {
         panic!(
-            "{} problem(s):\n- {}\n\nbench output (tail):\n{}",
+            "{} problem(s):\n- {}\n\nbench output (tail):\n{}\n\nnode output (tail):\n{}",
             problems.len(),
             problems.join("\n- "),
-            guard.log_tail(bench, 15)
+            guard.log_tail(bench, 15),
+            guard.log_tail(node, 15)
         );
     }
 }

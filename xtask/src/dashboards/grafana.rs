@@ -407,3 +407,15 @@ impl Panel {
         }
     }
 }
+
+impl Panel {
+    /// A stat panel that shows its series' names (legends) instead of their
+    /// values: for info metrics such as `supervm_build_info`, whose value is
+    /// always 1 and whose labels are the information. No-op on other panels.
+    pub fn showing_names(mut self) -> Panel {
+        if let PanelOptions::Stat(options) = &mut self.options {
+            options.text_mode = "name";
+        }
+        self
+    }
+}

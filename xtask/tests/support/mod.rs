@@ -101,6 +101,34 @@ pub fn http_get(addr: SocketAddr, path_and_query: &str) -> std::io::Result<(u16,
     Ok((status, body.to_string()))
 }
 
+/// A minimal HTTP/1.0 POST of `body` as `content_type`: status and body.
+pub fn http_post(
+    addr: SocketAddr,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.0\r\nHost: {addr}\r\nAccept: */*\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(body)?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("malformed response: {head:?}")))?;
+    Ok((status, rest.to_string()))
+}
+
 /// Polls `check` every 500 ms until it returns `Some`, or panics with `what`
 /// after `timeout` (after checking `alive` each time).
 pub fn wait_for<T>(
