@@ -21,9 +21,12 @@ use grafana::Dashboard;
 /// The command that regenerates the dashboards (named in staleness errors).
 pub const REGENERATE: &str = "cargo xtask dashboards";
 
+/// Builds one dashboard's model.
+pub type DashboardFn = fn() -> Dashboard;
+
 /// Every generated dashboard: its file name under `deploy/grafana/dashboards/`
 /// and its model.
-pub const DASHBOARDS: &[(&str, fn() -> Dashboard)] = &[
+pub const DASHBOARDS: &[(&str, DashboardFn)] = &[
     (ringct::FILE_NAME, ringct::dashboard),
     (node::FILE_NAME, node::dashboard),
 ];

@@ -368,6 +368,7 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         let (stop, submitted) = (Arc::clone(&stop), Arc::clone(&submitted));
         std::thread::spawn(move || {
             let mut n = 0u64;
+            let mut resubmit_in = 5u32;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
                 if let Ok((202 | 200, _)) = http_post(
@@ -378,7 +379,10 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
                 ) {
                     submitted.fetch_add(1, Ordering::Relaxed);
                 }
-                if n % 5 == 0 {
+                // Every fifth round.
+                resubmit_in -= 1;
+                if resubmit_in == 0 {
+                    resubmit_in = 5;
                     // The same transaction again: refused at admission
                     // (reason already_pending or already_committed).
                     let _ = http_post(
