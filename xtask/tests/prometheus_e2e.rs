@@ -1,8 +1,8 @@
 //! End to end: the RingCT HTTP bench, scraped by a real Prometheus, answers
 //! every Grafana panel query with data, and every alert rule evaluates.
 //!
-//! 1. builds `zk_parallel_http_bench` (`cargo build -p ringct-prover
-//!    --example zk_parallel_http_bench`) and `supervm-node` (`-p supervm-node`),
+//! 1. builds `zk_parallel_http_bench` (`cargo build -p ringct-http-bench`)
+//!    and `supervm-node` (`-p supervm-node`),
 //!    into this test's own target dir, and starts the bench on a free loopback
 //!    port: shape 1x1-r4, batches of 4, a quarter of the witnesses
 //!    deliberately invalid, insecure fixed-seed dev keys;
@@ -257,20 +257,12 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!(
         "building {BENCH} and {NODE} into {}/{profile} \
-         (cargo build -p ringct-prover --example {BENCH} -p {NODE})",
+         (cargo build -p ringct-http-bench -p {NODE})",
         target.display()
     );
     let status = Command::new(&cargo)
         .current_dir(&root)
-        .args([
-            "build",
-            "-p",
-            "ringct-prover",
-            "--example",
-            BENCH,
-            "-p",
-            NODE,
-        ])
+        .args(["build", "-p", "ringct-http-bench", "-p", NODE])
         .args(profile_args(&profile))
         .arg("--target-dir")
         .arg(&target)
@@ -280,7 +272,6 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
     assert!(status.success(), "building {BENCH} failed: {status}");
     let bench_bin = target
         .join(&profile)
-        .join("examples")
         .join(format!("{BENCH}{}", std::env::consts::EXE_SUFFIX));
     assert!(bench_bin.is_file(), "{} was not built", bench_bin.display());
     let node_bin = target

@@ -53,6 +53,9 @@ pub mod names {
     /// Gauge (labels `version`, `protocol_version`, `network`, `fingerprints`): always 1;
     /// the labels say what the node runs.
     pub const BUILD_INFO: &str = "supervm_build_info";
+    /// Gauge (labels `version`, `fingerprints`, `keys`): always 1; the labels say
+    /// what a RingCT prover process (the HTTP bench) runs.
+    pub const PROVER_BUILD_INFO: &str = "supervm_prover_build_info";
     /// Gauge: height of the node's last committed block.
     pub const NODE_BLOCK_HEIGHT: &str = "supervm_node_block_height";
     /// Counter: blocks the node committed (genesis excluded).
@@ -97,8 +100,12 @@ pub mod labels {
     pub const PROTOCOL_VERSION: &str = "protocol_version";
     /// `supervm_build_info`: the network id.
     pub const NETWORK: &str = "network";
-    /// `supervm_build_info`: `shape=fingerprint` pairs, comma-separated.
+    /// `supervm_build_info`, `supervm_prover_build_info`: `shape=fingerprint`
+    /// pairs, comma-separated.
     pub const FINGERPRINTS: &str = "fingerprints";
+    /// `supervm_prover_build_info`: where the proving keys come from: `files`,
+    /// `ephemeral` (a setup in this process) or `insecure_dev` (a public seed).
+    pub const KEYS: &str = "keys";
 }
 
 /// Values of the `reason` label on
@@ -331,6 +338,14 @@ pub const CATALOG: &[MetricDef] = &[
             labels::FINGERPRINTS,
         ],
         help: "Always 1; the labels give the node's version, protocol version, network id and verifying-key fingerprints.",
+        buckets: &[],
+    },
+    MetricDef {
+        name: PROVER_BUILD_INFO,
+        kind: MetricKind::Gauge,
+        unit: Unit::Count,
+        labels: &[labels::VERSION, labels::FINGERPRINTS, labels::KEYS],
+        help: "Always 1; the labels give a RingCT prover's version, its key fingerprint (shape=fingerprint) and where its keys come from.",
         buckets: &[],
     },
     gauge(

@@ -1,24 +1,22 @@
 //! The HTTP bench (`zk_parallel_http_bench`) as a real process: exit statuses
-//! for configuration errors, and signals during startup and in the loop.
+//! for configuration errors, signals during startup and in the loop, and the
+//! HTTP endpoint's bounds, readiness and JSON errors.
 //!
-//! The example is built once per test binary with `cargo build -p
-//! ringct-prover --example zk_parallel_http_bench` into this test's own
-//! target directory and profile (the same command as
-//! `xtask/tests/prometheus_e2e.rs`, so the two share the build). Every child
+//! Cargo builds the binary for this test (`CARGO_BIN_EXE_zk_parallel_http_bench`). Every child
 //! gets a clean environment for the variables the bench reads, listens on a
 //! free loopback port, writes its output to files in a temporary directory,
 //! and is waited for with a bounded poll: on timeout it is killed and the
 //! test fails with its output, so no test can hang.
 
 use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-const BENCH: &str = "zk_parallel_http_bench";
 
 /// Every variable the bench reads.
 const VARS: [&str; 10] = [
@@ -39,55 +37,9 @@ const VARS: [&str; 10] = [
 /// workspace's optimised dependencies), long enough to signal during it.
 const SLOW_SHAPE: &str = "16x16-r16";
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("crates/ringct-prover is two levels below the workspace root")
-        .to_path_buf()
-}
-
-/// The target directory and profile directory this test was built into
-/// (`<target>/<profile>/deps/<this test>`).
-fn target_and_profile() -> (PathBuf, String) {
-    let exe = std::env::current_exe().expect("the test knows its own path");
-    let deps = exe.parent().expect("the test binary is in deps/");
-    assert_eq!(deps.file_name().unwrap(), "deps", "{}", exe.display());
-    let profile = deps.parent().unwrap();
-    (
-        profile.parent().unwrap().to_path_buf(),
-        profile.file_name().unwrap().to_string_lossy().into_owned(),
-    )
-}
-
-/// Builds the example once and returns its path.
+/// The binary cargo built for this test.
 fn bench_binary() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let (target, profile) = target_and_profile();
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build
-            .current_dir(workspace_root())
-            .args(["build", "-p", "ringct-prover", "--example", BENCH])
-            .arg("--target-dir")
-            .arg(&target)
-            .stdin(Stdio::null());
-        match profile.as_str() {
-            "debug" => {}
-            "release" => {
-                build.arg("--release");
-            }
-            other => {
-                build.args(["--profile", other]);
-            }
-        }
-        let status = build.status().expect("cannot run cargo");
-        assert!(status.success(), "building {BENCH} failed: {status}");
-        let bin = target.join(&profile).join("examples").join(BENCH);
-        assert!(bin.is_file(), "{} was not built", bin.display());
-        bin
-    })
+    Path::new(env!("CARGO_BIN_EXE_zk_parallel_http_bench"))
 }
 
 /// A running bench whose output goes to files; killed on drop.
@@ -397,4 +349,154 @@ fn a_second_signal_in_the_loop_exits_at_once() {
         "{}",
         bench.output()
     );
+}
+
+/// One raw HTTP/1.0 request (`head` is the request line and headers, without
+/// the final blank line): status, lower-cased headers, body.
+fn http(addr: SocketAddr, head: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(b"\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = headers
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("malformed response: {text:?}"));
+    (status, headers.to_ascii_lowercase(), body.to_string())
+}
+
+fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    http(addr, &format!("GET {path} HTTP/1.0\r\nHost: {addr}"))
+}
+
+/// The address the bench printed on its `serving http://ADDR/metrics` line.
+fn served_addr(stdout: &str) -> Option<SocketAddr> {
+    let rest = stdout.split("serving http://").nth(1)?;
+    rest.split('/').next()?.parse().ok()
+}
+
+/// The error rule of a JSON error body.
+fn rule(body: &str) -> String {
+    let start = body.find("\"error\":\"").map(|i| i + 9);
+    start
+        .and_then(|i| body[i..].split('"').next())
+        .unwrap_or_else(|| panic!("not a JSON error body: {body}"))
+        .to_string()
+}
+
+#[test]
+fn the_endpoint_is_bounded_answers_json_errors_and_separates_health_from_readiness() {
+    // A slow ephemeral setup (seconds), so /readyz is seen refusing while
+    // /healthz says ok.
+    let mut bench = Bench::start(
+        &[
+            ("RINGCT_SHAPE", os(SLOW_SHAPE)),
+            ("RINGCT_PAR_BATCH", os("1")),
+            ("RINGCT_PAR_THREADS", os("2")),
+            ("RINGCT_PAR_SETUP_BATCH", os("0")),
+        ],
+        &loopback(),
+    );
+    bench.wait_for("the serving line", Duration::from_secs(60), |out, _| {
+        served_addr(out).is_some()
+    });
+    let addr = served_addr(&bench.stdout()).unwrap();
+
+    // Alive at once; ready only once the keys are loaded.
+    let (status, _, body) = get(addr, "/healthz");
+    assert_eq!((status, body.as_str()), (200, "ok\n"));
+    let (status, headers, body) = get(addr, "/readyz");
+    assert!(
+        !bench.stdout().contains("ready in"),
+        "the setup was too quick to observe"
+    );
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        headers.contains("content-type: application/json"),
+        "{headers}"
+    );
+    assert_eq!(rule(&body), "not_ready");
+    bench.wait_for("the keys", Duration::from_secs(120), |out, _| {
+        out.contains("ready in")
+    });
+    let (status, _, body) = get(addr, "/readyz");
+    assert_eq!(status, 200, "{body}");
+
+    // 405 with Allow, as JSON.
+    let (status, headers, body) = http(
+        addr,
+        &format!("POST /metrics HTTP/1.0\r\nHost: {addr}\r\nContent-Length: 0"),
+    );
+    assert_eq!(status, 405, "{body}");
+    assert!(headers.contains("\r\nallow: get,head"), "{headers}");
+    assert_eq!(rule(&body), "method_not_allowed");
+    // Bounds: URL, headers, declared body.
+    let (status, _, body) = get(addr, &format!("/metrics?{}", "a".repeat(3000)));
+    assert_eq!((status, rule(&body).as_str()), (414, "uri_too_long"));
+    let (status, _, body) = http(
+        addr,
+        &format!(
+            "GET /healthz HTTP/1.0\r\nHost: {addr}\r\nX-Big: {}",
+            "a".repeat(10_000)
+        ),
+    );
+    assert_eq!((status, rule(&body).as_str()), (431, "headers_too_large"));
+    let (status, _, body) = http(
+        addr,
+        &format!("GET /summary HTTP/1.0\r\nHost: {addr}\r\nContent-Length: 1000000"),
+    );
+    assert_eq!((status, rule(&body).as_str()), (413, "body_too_large"));
+    let (status, _, body) = get(addr, "/nope");
+    assert_eq!((status, rule(&body).as_str()), (404, "not_found"));
+
+    // Just below the bounds is served.
+    let (status, _, _) = get(addr, &format!("/healthz?{}", "a".repeat(2000)));
+    assert_eq!(status, 200);
+
+    // /summary (text), /summary.json, and the metrics: process and build info.
+    let (status, _, text) = get(addr, "/summary");
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("key fingerprint") && text.contains(SLOW_SHAPE),
+        "{text}"
+    );
+    let (status, headers, json) = get(addr, "/summary.json");
+    assert_eq!(status, 200);
+    assert!(
+        headers.contains("content-type: application/json"),
+        "{headers}"
+    );
+    for field in [
+        format!("\"shape\":\"{SLOW_SHAPE}\""),
+        "\"fingerprint\":\"".to_string(),
+        "\"verification_failures\":0".to_string(),
+        "\"unexpected_outcomes\":0".to_string(),
+    ] {
+        assert!(json.contains(&field), "{field} not in {json}");
+    }
+    let (status, _, metrics) = get(addr, "/metrics");
+    assert_eq!(status, 200);
+    for series in [
+        "process_resident_memory_bytes ",
+        "process_open_fds ",
+        "process_threads ",
+        "process_cpu_seconds_total ",
+        "supervm_prover_build_info{",
+        "keys=\"ephemeral\"",
+        "vm_privacy_zk_parallel_proof_total ",
+    ] {
+        assert!(
+            metrics.contains(series),
+            "{series} not in /metrics:\n{metrics}"
+        );
+    }
+    // Proving the large shape takes a while; the signal tests above cover
+    // the graceful stop, so this one is killed (on drop).
 }
