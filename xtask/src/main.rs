@@ -15,12 +15,15 @@
 //! - `dashboards --list-queries [UID]`  print every panel's PromQL, one per line
 //! - `fuzz <target> --seconds N`   run one fuzz target (docs/FUZZING.md)
 //! - `crash --kills N`            the node's long crash test (docs/NODE.md)
+//! - `soak --minutes N`           steady load on the node, sampled; fails on growth
 #![forbid(unsafe_code)]
 
 mod bench;
 mod crash;
 mod dashboards;
 mod fuzz;
+mod process;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -57,6 +60,9 @@ pub enum XtaskError {
     /// The crash test could not run, or one of its checks failed.
     #[error("crash: {0}")]
     Crash(String),
+    /// The soak could not run, or a figure grew past its limit.
+    #[error("soak: {0}")]
+    Soak(String),
     /// A typed model could not be serialised.
     #[error("cannot serialise JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -84,6 +90,11 @@ commands:
   fuzz --seeds                write the hand-made seeds into fuzz/corpus/<target>/
   crash --kills N [--seed S]  SIGKILL the node N times under load, checking its state
                               after every restart (docs/NODE.md)
+  soak --minutes N [--rate R] [--interval-secs S]
+                              steady public-transaction load on the real supervm-node,
+                              sampled every 10 s (RSS, threads, fds, throughput,
+                              latency); writes target/soak/<time>/soak.{csv,svg};
+                              fails on growth past the documented limits
   help                        show this text";
 
 fn main() -> ExitCode {
@@ -95,6 +106,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
         Some("crash") => crash::run(&rest),
+        Some("soak") => soak::run(&rest),
         // Add new subcommands here, each in its own module with a `run(&[String])`,
         // e.g. `Some("bench") => bench::run(&rest),`, and list them in USAGE.
         Some("help" | "--help" | "-h") => {
