@@ -421,3 +421,86 @@ impl BenchState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> BenchState {
+        let opts = Options::parse(Vec::<std::ffi::OsString>::new(), |_| None)
+            .unwrap()
+            .unwrap();
+        BenchState::new(opts)
+    }
+
+    fn round(ok: usize, failed: usize, invalid: usize, verify_failures: usize) -> RoundOutcome {
+        RoundOutcome {
+            stats: BatchStats {
+                total: ok + failed,
+                ok,
+                failed,
+                wall: Duration::from_millis(100),
+                proofs_per_sec: ok as f64 * 10.0,
+                ..BatchStats::default()
+            },
+            invalid,
+            latencies: (1..=ok as u64).map(Duration::from_millis).collect(),
+            verified: ok,
+            verify_failures,
+            unexpected: 0,
+            sample_wall: Duration::ZERO,
+            verify_wall: Duration::from_millis(5),
+        }
+    }
+
+    #[test]
+    fn the_report_before_the_keys_has_nulls_where_the_text_says_none() {
+        let s = state();
+        let json = serde_json::to_value(s.report()).unwrap();
+        assert_eq!(json["state"], "loading_keys");
+        assert!(json["keys"].is_null() && json["last_batch"].is_null());
+        assert!(json["latency"]["p99_ms"].is_null());
+        assert_eq!(json["totals"]["batches"], 0);
+        let text = s.render();
+        assert!(
+            text.contains("keys not ready") && text.contains("none yet"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_report_and_the_text_agree_on_the_totals() {
+        let mut s = state();
+        s.phase = Phase::Running;
+        s.record(&round(3, 1, 1, 0));
+        s.record(&round(4, 0, 0, 1));
+        let r = s.report();
+        assert_eq!(r.state, "running");
+        let t = &r.totals;
+        assert_eq!(
+            (
+                t.batches,
+                t.witnesses_submitted,
+                t.proofs_produced,
+                t.failed
+            ),
+            (2, 8, 7, 1)
+        );
+        assert_eq!(
+            (
+                t.deliberately_invalid,
+                t.proofs_verified,
+                t.verification_failures
+            ),
+            (1, 7, 1)
+        );
+        let last = r.last_batch.unwrap();
+        assert_eq!((last.index, last.size, last.ok), (2, 4, 4));
+        assert_eq!(r.latency.proofs_in_window, 7);
+        assert_eq!(r.latency.p99_ms, Some(4.0));
+        let text = s.render();
+        assert!(text.contains("witnesses submitted   8"), "{text}");
+        assert!(text.contains("verification failures 1  <-- BUG"), "{text}");
+        assert_eq!(s.totals.bugs(), 1);
+    }
+}

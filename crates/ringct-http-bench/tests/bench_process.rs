@@ -17,7 +17,6 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-
 /// Every variable the bench reads.
 const VARS: [&str; 10] = [
     "RINGCT_PAR_BATCH",
