@@ -3,6 +3,7 @@
 //! default shape, prints a table, and writes `target/bench/summary.json`
 //! (`--only` runs one section and writes `summary-SECTION.json`).
 
+mod node_api;
 mod prove;
 mod runtime;
 mod store;
@@ -155,9 +156,13 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         summary["runtime"] = runtime::run(quick).map_err(XtaskError::Bench)?;
     }
     if wanted("node") {
-        // The node's figures that exist before the node: its store. The node adds the
-        // rest of the `node` object (transactions per second, submit-to-commit latency).
-        summary["node"] = store::run(quick).map_err(XtaskError::Bench)?;
+        // The store's figures, then the node's through its HTTP API, in one object.
+        let mut node = store::run(quick).map_err(XtaskError::Bench)?;
+        let api = node_api::run(quick).map_err(XtaskError::Bench)?;
+        if let (Some(node), Some(api)) = (node.as_object_mut(), api.as_object()) {
+            node.extend(api.clone());
+        }
+        summary["node"] = node;
     }
 
     let dir = crate::project_root().join("target").join("bench");
