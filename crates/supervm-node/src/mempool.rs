@@ -287,6 +287,9 @@ mod tests {
         // A waiting transaction removed directly leaves the queue too.
         m.remove(&[TxId([4; 32])]);
         let rest = m.take_block(10, 1000);
-        assert_eq!(rest.iter().map(|e| e.id.0[0]).collect::<Vec<_>>(), vec![3, 5, 1]);
+        assert_eq!(
+            rest.iter().map(|e| e.id.0[0]).collect::<Vec<_>>(),
+            vec![3, 5, 1]
+        );
     }
 }

@@ -214,13 +214,20 @@ fn bad_requests_get_json_errors() {
     {
         use std::io::{Read, Write};
         let mut conn = std::net::TcpStream::connect(node.api_addr()).unwrap();
-        conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let head = format!("GET /v1/status HTTP/1.1\r\nhost: x\r\nx-big: {}\r\n\r\n", "a".repeat(1 << 20));
+        conn.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let head = format!(
+            "GET /v1/status HTTP/1.1\r\nhost: x\r\nx-big: {}\r\n\r\n",
+            "a".repeat(1 << 20)
+        );
         let _ = conn.write_all(head.as_bytes());
         let mut answer = Vec::new();
         let _ = conn.read_to_end(&mut answer);
         let answer = String::from_utf8_lossy(&answer);
-        assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 431"), "{answer}");
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 431"),
+            "{answer}"
+        );
         assert_eq!(get(&a, &format!("{base}/readyz")).0, 200);
     }
     // A transaction whose proof is not valid is refused at admission.
