@@ -66,7 +66,19 @@ fn alice_pays_bob_pays_carol_through_a_node() {
     for _ in 0..2 {
         notes.push(alice.ok(&["genesis-note", "--to", &alice_addr, "--amount", "10"]));
     }
+    // A tampered memo for Alice (ignored silently) and a note sealed to
+    // Alice's key but committed to a stranger's pk (ignored and reported).
+    let mut tampered = alice.ok(&["genesis-note", "--to", &alice_addr, "--amount", "5"]);
+    let mut memo = hex::decode(tampered["memo"].as_str().unwrap()).unwrap();
+    memo[60] ^= 1;
+    tampered["memo"] = hex::encode(memo).into();
+    notes.push(tampered);
     let mut rng = ChaCha20Rng::seed_from_u64(31);
+    let (net, alice_address) = supervm_wallet::Address::decode_any(&alice_addr).unwrap();
+    let foreign = Note::new(7 * UNIT, KeyPair::random(&mut rng).public_key, &mut rng);
+    let memo =
+        supervm_wallet::memo::encrypt_note(&foreign, "", &alice_address, &net, &mut rng).unwrap();
+    notes.push(serde_json::json!({"commitment": fe_hex(&foreign.commitment().0), "memo": hex::encode(memo)}));
     for _ in 0..10 {
         let cm = Note::new(
             rng.gen_range(1..1000),
@@ -95,6 +107,15 @@ fn alice_pays_bob_pays_carol_through_a_node() {
     let s = alice.ok(&["sync"]);
     assert_eq!(s["balance"], 20 * UNIT);
     assert_eq!(s["found"].as_array().unwrap().len(), 2);
+    assert_eq!(s["ignored"], 1, "the foreign-owner note is reported");
+    assert_eq!(s["scanned"], 14);
+    assert_eq!(alice.ok(&["history"])["ignored"][0]["index"], 3);
+    // A wallet of another network is refused by the node's network id.
+    let other = at("other-net");
+    let mut args = vec!["new", "--network", "supervm-testnet"];
+    args.extend(FAST_KDF);
+    other.ok(&args);
+    other.fails(&["sync"], "network_mismatch");
     assert_eq!(bob.ok(&["sync"])["balance"], 0);
 
     // Insufficient funds is a clear error.
@@ -128,7 +149,12 @@ fn alice_pays_bob_pays_carol_through_a_node() {
     assert_eq!(b["balance"], 3 * UNIT, "Bob sees exactly the amount");
     let hist = bob.ok(&["history"]);
     assert_eq!(hist["received"][0]["text"], "for the bikes");
-    assert_eq!(alice.ok(&["sync"])["balance"], 17 * UNIT - UNIT / 100);
+    let s = alice.ok(&["sync"]);
+    assert_eq!(s["balance"], 17 * UNIT - UNIT / 100);
+    assert_eq!(
+        s["scanned"], 2,
+        "sync resumes: only the two new outputs are scanned"
+    );
 
     // Bob's view-only wallet sees his incoming note and cannot spend.
     let view_key = bob.ok(&["export-view-key"])["view_key"]
