@@ -226,6 +226,9 @@ pub enum WalletError {
     /// A rule of the protocol (witness, ring, encoding).
     #[error("protocol rule: {0}")]
     Circuit(#[from] ringct_circuit::CircuitError),
+    /// A decoy rate that is not a positive finite number.
+    #[error("decoy outputs per second must be a positive number; got {0}")]
+    DecoyRate(f64),
     /// Reading a passphrase failed.
     #[error("passphrase: {0}")]
     Passphrase(String),
@@ -269,6 +272,7 @@ impl WalletError {
             KeyImages(_) => "key_images",
             Prover(_) => "prover",
             Circuit(_) => "circuit",
+            DecoyRate(_) => "decoy_rate",
             Passphrase(_) => "passphrase",
         }
     }

@@ -314,7 +314,22 @@ impl WalletFile {
         }
         let tmp = self.temp_path();
         {
-            let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+            // A leftover from a save that crashed is replaced, never reused
+            // (it may have other permissions).
+            match std::fs::remove_file(&tmp) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(&tmp)(e)),
+            }
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                // Only the owner may read the (encrypted) wallet.
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut f = options.open(&tmp).map_err(io(&tmp))?;
             f.write_all(&bytes).map_err(io(&tmp))?;
             f.sync_all().map_err(io(&tmp))?;
         }
@@ -401,6 +416,12 @@ mod tests {
             b"after"
         );
         assert!(!f.temp_path().exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 
     #[test]

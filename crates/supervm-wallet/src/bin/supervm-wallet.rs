@@ -512,10 +512,7 @@ fn run(cli: Cli) -> Result<(), WalletError> {
                 ..DecoyParams::default()
             };
             if !(params.outputs_per_second.is_finite() && params.outputs_per_second > 0.0) {
-                return Err(WalletError::AmountSyntax {
-                    text: decoy_outputs_per_second.to_string(),
-                    reason: "decoy rate must be a positive number",
-                });
+                return Err(WalletError::DecoyRate(*decoy_outputs_per_second));
             }
             let prepared = send::prepare(&state, &node, keys_dir, &request, &params, &mut OsRng)?;
             for (k, r) in prepared.rings.iter().enumerate() {
