@@ -371,3 +371,113 @@ pub fn wait(
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ShapeKey;
+    use crate::keys::Seed;
+    use rand::SeedableRng;
+    use ringct_circuit::NetworkId;
+
+    fn wallet(values: &[u64]) -> WalletState {
+        let seed = Seed::random(&mut rand_chacha::ChaCha20Rng::seed_from_u64(8));
+        let mut s = WalletState::new_spending(&NetworkId::devnet(), &seed);
+        for (k, v) in values.iter().enumerate() {
+            s.notes.push(OwnedNote {
+                index: k as u64 * 3,
+                commitment: fe_hex(&ringct_circuit::Fr::from(k as u64 + 1)),
+                value: *v,
+                blinding: fe_hex(&ringct_circuit::Fr::from(9u64)),
+                text: String::new(),
+                key_image: None,
+                spent: false,
+                spent_by: None,
+                pending_by: None,
+            });
+        }
+        s
+    }
+
+    fn status(shapes: &[&str], notes: u64) -> Status {
+        Status {
+            network: "supervm-devnet".into(),
+            height: 1,
+            notes,
+            shapes: shapes
+                .iter()
+                .map(|s| ShapeKey {
+                    shape: s.to_string(),
+                    fingerprint: "ab".repeat(32),
+                })
+                .collect(),
+        }
+    }
+
+    fn keys_dir(shapes: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for s in shapes {
+            std::fs::write(proving_key_path(dir.path(), s.parse().unwrap()), b"").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn chooses_the_fewest_inputs_then_outputs_then_the_largest_ring() {
+        let all = ["1x2-r4", "1x2-r16", "2x2-r16", "1x3-r16", "1x1-r16"];
+        let dir = keys_dir(&all);
+        let w = wallet(&[5, 10, 3]);
+        let (shape, fp, inputs) = choose(&w, &status(&all, 100), dir.path(), 8).unwrap();
+        assert_eq!(shape.to_string(), "1x2-r16");
+        assert_eq!(fp, Fingerprint([0xab; 32]));
+        assert_eq!(inputs.iter().map(|n| n.value).collect::<Vec<_>>(), vec![10]);
+        // 12 needs two notes: the two largest.
+        let (shape, _, inputs) = choose(&w, &status(&all, 100), dir.path(), 12).unwrap();
+        assert_eq!(shape.to_string(), "2x2-r16");
+        assert_eq!(
+            inputs.iter().map(|n| n.value).collect::<Vec<_>>(),
+            vec![10, 5]
+        );
+        // A ledger of 10 notes cannot fill rings of 16: the r4 shape is used.
+        let (shape, _, _) = choose(&w, &status(&all, 10), dir.path(), 8).unwrap();
+        assert_eq!(shape.to_string(), "1x2-r4");
+    }
+
+    #[test]
+    fn refuses_with_the_reason() {
+        let w = wallet(&[5, 10, 3]);
+        let dir = keys_dir(&["1x2-r16", "2x2-r16"]);
+        assert!(matches!(
+            choose(&w, &status(&["1x2-r16"], 100), dir.path(), 19),
+            Err(WalletError::InsufficientFunds {
+                needed: 19,
+                available: 18
+            })
+        ));
+        // Two notes needed, the node accepts only one input.
+        assert!(matches!(
+            choose(&w, &status(&["1x2-r16"], 100), dir.path(), 12),
+            Err(WalletError::NoShape { inputs: 2, .. })
+        ));
+        // The node accepts 2x2-r16 but its proving key is not here.
+        let only_one = keys_dir(&["1x2-r16"]);
+        assert!(matches!(
+            choose(&w, &status(&["2x2-r16"], 100), only_one.path(), 12),
+            Err(WalletError::NoShape { .. })
+        ));
+        assert!(matches!(
+            choose(&w, &status(&["1x2-r16"], 12), dir.path(), 1),
+            Err(WalletError::LedgerTooSmall {
+                notes: 12,
+                ring_size: 16
+            })
+        ));
+        // Pending notes are not spendable.
+        let mut w = wallet(&[10]);
+        w.notes[0].pending_by = Some("tx".into());
+        assert!(matches!(
+            choose(&w, &status(&["1x2-r16"], 100), dir.path(), 1),
+            Err(WalletError::InsufficientFunds { available: 0, .. })
+        ));
+    }
+}

@@ -363,3 +363,89 @@ impl WalletState {
         Ok(matched)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn key_images_move_from_the_spending_wallet_to_the_view_only_one() {
+        let net = NetworkId::devnet();
+        let seed = Seed::random(&mut rand_chacha::ChaCha20Rng::seed_from_u64(2));
+        let keys = seed.keys();
+        let mut full = WalletState::new_spending(&net, &seed);
+        let cm = Note {
+            value: 5,
+            blinding: Fr::from(3u64),
+            owner: keys.view.public_key,
+        }
+        .commitment();
+        full.notes.push(OwnedNote {
+            index: 4,
+            commitment: fe_hex(&cm.0),
+            value: 5,
+            blinding: fe_hex(&Fr::from(3u64)),
+            text: String::new(),
+            key_image: None,
+            spent: false,
+            spent_by: None,
+            pending_by: None,
+        });
+        let mut view = WalletState::new_view_only(&net, &keys.view).unwrap();
+        view.notes = full.notes.clone();
+        assert!(matches!(
+            view.export_key_images(),
+            Err(WalletError::ViewOnly(_))
+        ));
+        assert!(matches!(
+            view.spending_keys("spend"),
+            Err(WalletError::ViewOnly(_))
+        ));
+        assert_eq!(view.address().unwrap(), full.address().unwrap());
+
+        let export = full.export_key_images().unwrap();
+        assert_eq!(
+            export.key_images[0].key_image,
+            fe_hex(&keys.spending_key.key_image(&cm).0)
+        );
+        assert_eq!(view.import_key_images(&export).unwrap(), 1);
+        assert_eq!(
+            view.notes[0].key_image,
+            Some(export.key_images[0].key_image.clone())
+        );
+
+        let mut other = export.clone();
+        other.network = "other".into();
+        assert!(matches!(
+            view.import_key_images(&other),
+            Err(WalletError::KeyImages(_))
+        ));
+        let mut bad = export.clone();
+        bad.key_images[0].key_image = "zz".into();
+        assert!(matches!(
+            view.import_key_images(&bad),
+            Err(WalletError::KeyImages(_))
+        ));
+        // An entry for a note this wallet does not have is skipped.
+        let mut unknown = export;
+        unknown.key_images[0].index = 99;
+        assert_eq!(view.import_key_images(&unknown).unwrap(), 0);
+    }
+
+    #[test]
+    fn state_round_trips_and_refuses_unknown_versions() {
+        let net = NetworkId::devnet();
+        let seed = Seed::random(&mut rand_chacha::ChaCha20Rng::seed_from_u64(3));
+        let s = WalletState::new_spending(&net, &seed);
+        let back = WalletState::from_json(&s.to_json()).unwrap();
+        assert_eq!(back.address().unwrap(), s.address().unwrap());
+        let mut v: serde_json::Value = serde_json::from_slice(&s.to_json()).unwrap();
+        v["version"] = 2.into();
+        assert!(matches!(
+            WalletState::from_json(v.to_string().as_bytes()),
+            Err(WalletError::WalletFileMalformed { .. })
+        ));
+        assert!(WalletState::from_json(b"{}").is_err());
+    }
+}

@@ -123,9 +123,24 @@ fn alice_pays_bob_pays_carol_through_a_node() {
         &["send", "--to", &bob_addr, "--amount", "25"],
         "insufficient_funds",
     );
-    // An address for another network is refused before anything is built.
-    let wrong_net = bob_addr.replacen("supervm-devnet", "supervm-testnet", 1);
-    assert!(!alice.run(&["send", "--to", &wrong_net, "--amount", "1"]).ok);
+    // An address for another network, or mistyped, is refused before anything is built.
+    let other_addr = other.ok(&["address"])["address"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    alice.fails(
+        &["send", "--to", &other_addr, "--amount", "1"],
+        "wrong_network",
+    );
+    let mut typo: Vec<char> = bob_addr.chars().collect();
+    let i = typo.len() - 10;
+    typo[i] = if typo[i] == 'q' { 'p' } else { 'q' };
+    let typo: String = typo.into_iter().collect();
+    alice.fails(&["send", "--to", &typo, "--amount", "1"], "checksum");
+    alice.fails(
+        &["send", "--to", &bob_addr, "--amount", "1.000000001"],
+        "amount_syntax",
+    );
 
     // A copy of Alice's wallet as it is now: it will go stale.
     let stale = at("alice-stale");
