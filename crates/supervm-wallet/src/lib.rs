@@ -5,7 +5,7 @@
 //! - keys derived from one seed ([`keys`]) and bech32m addresses and view keys
 //!   ([`address`]);
 //! - the encrypted-note memo layout, version 1 ([`memo`]; docs/PROTOCOL.md);
-//! - the passphrase-encrypted, atomically written wallet file ([`file`]) and
+//! - the passphrase-encrypted, atomically written wallet file ([`mod@file`]) and
 //!   the state inside it ([`state`]);
 //! - scanning the ledger ([`sync`]), ring member selection ([`decoys`]) and
 //!   building, proving and submitting payments ([`send`]) through the node's
