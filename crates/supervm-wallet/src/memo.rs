@@ -100,6 +100,21 @@ pub fn encrypt_note<R: RngCore + CryptoRng>(
     network: &NetworkId,
     rng: &mut R,
 ) -> Result<Vec<u8>, WalletError> {
+    let plain = plaintext(note, text)?;
+    let e = EphemeralSecret::random_from_rng(&mut *rng);
+    let epk = x25519_dalek::PublicKey::from(&e);
+    seal(
+        &plain,
+        note,
+        to,
+        network,
+        epk,
+        e.diffie_hellman(&to.encryption_key),
+    )
+}
+
+/// The padded plaintext of `note` and `text`.
+fn plaintext(note: &Note, text: &str) -> Result<Zeroizing<[u8; PLAINTEXT_LEN]>, WalletError> {
     if text.len() > MAX_TEXT_BYTES {
         return Err(WalletError::NoteTextTooLong {
             len: text.len(),
@@ -111,10 +126,18 @@ pub fn encrypt_note<R: RngCore + CryptoRng>(
     plain[8..40].copy_from_slice(&field_to_bytes(&note.blinding));
     plain[40] = text.len() as u8;
     plain[41..41 + text.len()].copy_from_slice(text.as_bytes());
+    Ok(plain)
+}
 
-    let e = EphemeralSecret::random_from_rng(&mut *rng);
-    let epk = x25519_dalek::PublicKey::from(&e);
-    let shared = e.diffie_hellman(&to.encryption_key);
+/// Seals a plaintext with the ephemeral key `epk` and its shared secret.
+fn seal(
+    plain: &[u8; PLAINTEXT_LEN],
+    note: &Note,
+    to: &Address,
+    network: &NetworkId,
+    epk: x25519_dalek::PublicKey,
+    shared: x25519_dalek::SharedSecret,
+) -> Result<Vec<u8>, WalletError> {
     if !shared.was_contributory() {
         return Err(WalletError::NonContributoryKey);
     }
@@ -235,6 +258,48 @@ mod tests {
         let eve = Seed::random(&mut rng).keys();
         (rng, bob, eve)
     }
+
+    /// The vector in docs/PROTOCOL.md section 13 (a fixed ephemeral secret,
+    /// which real senders never use).
+    #[test]
+    fn test_vector() {
+        let seed =
+            Seed::from_hex(&(0u8..32).map(|b| format!("{b:02x}")).collect::<String>()).unwrap();
+        let bob = seed.keys();
+        let net = NetworkId::devnet();
+        let to = bob.view.address();
+        let note = Note {
+            value: 1000,
+            blinding: ringct_circuit::Fr::from(5u64),
+            owner: bob.view.public_key,
+        };
+        let e = StaticSecret::from([7u8; 32]);
+        let epk = x25519_dalek::PublicKey::from(&e);
+        let memo = seal(
+            &plaintext(&note, "hi").unwrap(),
+            &note,
+            &to,
+            &net,
+            epk,
+            e.diffie_hellman(&to.encryption_key),
+        )
+        .unwrap();
+        let got = (
+            to.encode(&net).unwrap(),
+            hex::encode(field_to_bytes(&note.commitment().0)),
+            hex::encode(&memo),
+        );
+        assert_eq!(got.0, VECTOR_ADDRESS);
+        assert_eq!(got.1, VECTOR_CM);
+        assert_eq!(got.2, VECTOR_MEMO);
+        assert!(
+            matches!(Scanner::new(&bob.view, &net).try_decrypt(&note.commitment(), &memo), Decrypted::Mine(p) if p.text == "hi")
+        );
+    }
+
+    const VECTOR_ADDRESS: &str = "supervm-devnet1es32w5rssvv26ytjexhltt8x9l2kgj5gtt0s00q9lh2387kwt5xe69x49znud5ja2lu3kpud89n9aflxgx9tnhyj9l9jqtqq5tfa23saggul4";
+    const VECTOR_CM: &str = "aaec6b4ee28feff9cf230d49088cecc4be6a29489c5a2fd6ebd253fa8001742d";
+    const VECTOR_MEMO: &str = "0113be4feaeaf204c7fd3358fc9c00721881d174278128227ec674f37f7fe97b6ddc9a659ea301072942b5097a914e03b961abe4951f604f3dcff5014b7e9f393f74e8b329bfa012d9f2f6b1f5bf4288e99facee87aa337dd2ebeba0f431382e60680deb93a802d15d785d0f26e7be8cc98dd52495bf15773338da364b933fc378c57f5059fcb058a8b8b55662a292ea00ed4f07a6bddfb9e93e";
 
     #[test]
     fn recipient_decrypts_others_do_not() {
