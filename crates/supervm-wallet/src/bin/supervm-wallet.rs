@@ -218,17 +218,23 @@ fn passphrase(cli: &Cli, confirm: bool) -> Result<Zeroizing<String>, WalletError
     if let Ok(p) = std::env::var("SUPERVM_WALLET_PASSPHRASE") {
         return Ok(Zeroizing::new(p));
     }
+    // From the terminal without echo; from standard input when there is no terminal.
     let read = |prompt: &str| -> Result<Zeroizing<String>, WalletError> {
-        eprint!("{prompt}");
-        let _ = std::io::stderr().flush();
-        let mut line = Zeroizing::new(String::new());
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| WalletError::Passphrase(e.to_string()))?;
-        Ok(Zeroizing::new(
-            line.trim_end_matches(['\n', '\r']).to_owned(),
-        ))
+        match rpassword::prompt_password(prompt) {
+            Ok(p) => Ok(Zeroizing::new(p)),
+            Err(_) => {
+                eprint!("{prompt}");
+                let _ = std::io::stderr().flush();
+                let mut line = Zeroizing::new(String::new());
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .map_err(|e| WalletError::Passphrase(e.to_string()))?;
+                Ok(Zeroizing::new(
+                    line.trim_end_matches(['\n', '\r']).to_owned(),
+                ))
+            }
+        }
     };
     let first = read("passphrase: ")?;
     if confirm && *read("again: ")? != *first {
