@@ -8,6 +8,7 @@ mod prove;
 mod runtime;
 mod store;
 mod verify;
+mod wallet;
 
 use crate::XtaskError;
 use serde_json::{json, Value};
@@ -78,7 +79,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, f64)>) {
 }
 
 /// Sections `--only` accepts, in the order a full run measures them.
-const SECTIONS: &[&str] = &["prove", "verify", "runtime", "node"];
+const SECTIONS: &[&str] = &["prove", "verify", "runtime", "node", "wallet"];
 
 pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let mut quick = false;
@@ -163,6 +164,9 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
             node.extend(api.clone());
         }
         summary["node"] = node;
+    }
+    if wanted("wallet") {
+        summary["wallet"] = wallet::run(quick)?;
     }
 
     let dir = crate::project_root().join("target").join("bench");
