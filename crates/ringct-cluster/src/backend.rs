@@ -87,7 +87,7 @@ pub fn batch_prover_from_env(
 mod tests {
     use super::*;
 
-    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> + '_ {
+    fn lookup<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
         move |var| {
             pairs
                 .iter()
