@@ -177,6 +177,21 @@ impl Queue {
         })
     }
 
+    /// Connects as a worker: like [`Queue::connect`], with
+    /// `synchronous_commit = off` for this session. A worker's writes (a
+    /// claim, a lease renewal, a result) are then acknowledged before their
+    /// WAL reaches the disk. A crash of the database can lose the last of
+    /// them, which only puts a job back to its previous state, payload
+    /// included, so it runs again: the queue is at-least-once anyway. A
+    /// result a client has read cannot be lost this way: the client's
+    /// durable delete of its batch flushes the WAL up to and past it. Jobs
+    /// (the client's submissions) stay durable.
+    pub fn connect_worker(db: &crate::connect::DbConfig) -> Result<Self, ClusterError> {
+        let mut q = Self::connect(db)?;
+        q.client.batch_execute("SET synchronous_commit = off")?;
+        Ok(q)
+    }
+
     /// Whether the connection is closed (the caller should reconnect).
     pub fn is_closed(&self) -> bool {
         self.client.is_closed()

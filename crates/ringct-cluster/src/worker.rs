@@ -170,7 +170,7 @@ fn ensure_connected<'q>(
         *queue = None;
     }
     if queue.is_none() {
-        match Queue::connect(&shared.config.db) {
+        match Queue::connect_worker(&shared.config.db) {
             Ok(q) => {
                 *backoff = Duration::from_millis(50);
                 *queue = Some(q);
@@ -470,7 +470,7 @@ fn heartbeat_loop(shared: &Shared) {
             queue = None;
         }
         if queue.is_none() {
-            match Queue::connect(&shared.config.db) {
+            match Queue::connect_worker(&shared.config.db) {
                 Ok(q) => {
                     backoff = Duration::from_millis(50);
                     queue = Some(q);
