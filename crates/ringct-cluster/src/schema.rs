@@ -75,7 +75,7 @@ pub fn migrate(client: &mut postgres::Client) -> Result<(), ClusterError> {
             0
         }
     };
-    if found > SCHEMA_VERSION || found < 0 {
+    if !(0..=SCHEMA_VERSION).contains(&found) {
         return Err(ClusterError::SchemaVersion {
             found,
             supported: SCHEMA_VERSION,

@@ -158,11 +158,11 @@ fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
     }
 }
 
-/// (job id, result rows, proof or error kind, attempts) for every job of the batch.
-fn rows(
-    q: &mut Queue,
-    batch: queue::BatchId,
-) -> Vec<(i64, i64, Option<Vec<u8>>, Option<String>, i32)> {
+/// (job id, result rows, proof, error kind, attempts) of one job.
+type JobRow = (i64, i64, Option<Vec<u8>>, Option<String>, i32);
+
+/// A [`JobRow`] for every job of the batch, by index.
+fn rows(q: &mut Queue, batch: queue::BatchId) -> Vec<JobRow> {
     q.client()
         .query(
             "SELECT j.id, (SELECT count(*) FROM ringct_results r WHERE r.job_id = j.id),
