@@ -3,6 +3,7 @@
 //! default shape, prints a table, and writes `target/bench/summary.json`
 //! (`--only` runs one section and writes `summary-SECTION.json`).
 
+mod cluster;
 mod node_api;
 mod prove;
 mod runtime;
@@ -79,7 +80,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, f64)>) {
 }
 
 /// Sections `--only` accepts, in the order a full run measures them.
-const SECTIONS: &[&str] = &["prove", "verify", "runtime", "node", "wallet"];
+const SECTIONS: &[&str] = &["prove", "verify", "runtime", "node", "wallet", "cluster"];
 
 pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let mut quick = false;
@@ -167,6 +168,9 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
     }
     if wanted("wallet") {
         summary["wallet"] = wallet::run(quick)?;
+    }
+    if wanted("cluster") {
+        summary["cluster"] = cluster::run(quick).map_err(XtaskError::Bench)?;
     }
 
     let dir = crate::project_root().join("target").join("bench");
