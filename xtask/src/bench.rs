@@ -3,10 +3,13 @@
 //! default shape, prints a table, and writes `target/bench/summary.json`
 //! (`--only` runs one section and writes `summary-SECTION.json`).
 
+mod cluster;
+mod node_api;
 mod prove;
 mod runtime;
 mod store;
 mod verify;
+mod wallet;
 
 use crate::XtaskError;
 use serde_json::{json, Value};
@@ -77,7 +80,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, f64)>) {
 }
 
 /// Sections `--only` accepts, in the order a full run measures them.
-const SECTIONS: &[&str] = &["prove", "verify", "runtime", "node"];
+const SECTIONS: &[&str] = &["prove", "verify", "runtime", "node", "wallet", "cluster"];
 
 pub fn run(args: &[String]) -> Result<(), XtaskError> {
     let mut quick = false;
@@ -155,9 +158,19 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         summary["runtime"] = runtime::run(quick).map_err(XtaskError::Bench)?;
     }
     if wanted("node") {
-        // The node's figures that exist before the node: its store. The node adds the
-        // rest of the `node` object (transactions per second, submit-to-commit latency).
-        summary["node"] = store::run(quick).map_err(XtaskError::Bench)?;
+        // The store's figures, then the node's through its HTTP API, in one object.
+        let mut node = store::run(quick).map_err(XtaskError::Bench)?;
+        let api = node_api::run(quick).map_err(XtaskError::Bench)?;
+        if let (Some(node), Some(api)) = (node.as_object_mut(), api.as_object()) {
+            node.extend(api.clone());
+        }
+        summary["node"] = node;
+    }
+    if wanted("wallet") {
+        summary["wallet"] = wallet::run(quick)?;
+    }
+    if wanted("cluster") {
+        summary["cluster"] = cluster::run(quick).map_err(XtaskError::Bench)?;
     }
 
     let dir = crate::project_root().join("target").join("bench");

@@ -74,7 +74,7 @@ usage: cargo xtask <command> [flags]
 commands:
   bench [--quick] [--only S]  measure proving, verification, the runtime and the store
                               on the default shape; writes target/bench/summary.json
-                              (--only prove|verify|runtime|node: one section, written
+                              (--only prove|verify|runtime|node|wallet|cluster: one section, written
                               to target/bench/summary-S.json; --compare FILE
                               [--against FILE]: print each figure's ratio to a
                               saved summary instead of measuring)

@@ -31,6 +31,7 @@ pub mod key_file;
 pub mod mode;
 pub mod proof_bytes;
 pub mod public_inputs;
+pub mod public_tx;
 pub mod seeds;
 pub mod shape;
 pub mod tx_encoding;
@@ -41,6 +42,7 @@ pub use key_file::key_file;
 pub use mode::Mode;
 pub use proof_bytes::proof_bytes;
 pub use public_inputs::public_inputs;
+pub use public_tx::public_tx;
 pub use shape::shape;
 pub use tx_encoding::tx_encoding;
 
@@ -85,6 +87,12 @@ pub const TARGETS: &[Target] = &[
         name: "tx_encoding",
         about: "ringct_circuit::{PrivateTx, TxBody}::{from_bytes, to_bytes} (protocol v2 encoding)",
         run: tx_encoding,
+        trace_compares: true,
+    },
+    Target {
+        name: "public_tx",
+        about: "supervm_runtime::Transaction::{from_bytes, to_bytes, id} (the node's envelope; public transactions)",
+        run: public_tx,
         trace_compares: true,
     },
     Target {

@@ -39,6 +39,7 @@ pub fn seeds(name: &str) -> Vec<Seed> {
         "fingerprint" => fingerprint(),
         "key_file" => key_file(),
         "tx_encoding" => tx_encoding(),
+        "public_tx" => public_tx(),
         _ => Vec::new(),
     }
 }
@@ -327,4 +328,57 @@ mod tests {
         }
         assert!(seeds("nope").is_empty());
     }
+}
+
+fn public_tx() -> Vec<Seed> {
+    use supervm_runtime::{
+        Address, Instruction, ObjectId, ObjectRef, Program, PublicTx, Transaction,
+    };
+    use Mode::{Raw, Structured};
+    let tx = Transaction::Public(PublicTx {
+        sender: Address::from_u64(10),
+        objects: vec![
+            ObjectRef::any(ObjectId::from_u64(1)),
+            ObjectRef::at(ObjectId::from_u64(2), 3),
+        ],
+        program: Program::new(vec![
+            Instruction::Transfer {
+                from: ObjectId::from_u64(1),
+                to: ObjectId::from_u64(2),
+                amount: 40,
+            },
+            Instruction::Write {
+                object: ObjectId::from_u64(2),
+                data: b"hello".to_vec(),
+            },
+            Instruction::Alloc { bytes: 64 },
+            Instruction::Burn { units: 9 },
+        ]),
+    });
+    let valid = tx.to_bytes().expect("a seed within bounds");
+    let mut out = vec![
+        seed("valid-public", Raw, &valid),
+        seed("short", Raw, &valid[..valid.len() - 1]),
+        seed("empty", Raw, &[]),
+    ];
+    let mut trailing = valid.clone();
+    trailing.push(0);
+    out.push(seed("trailing-byte", Raw, &trailing));
+    let mut kind = valid.clone();
+    kind[1] = 9;
+    out.push(seed("unknown-kind", Raw, &kind));
+    // The first object's version flag (after version, kind, sender, count, id).
+    let mut flag = valid.clone();
+    flag[2 + 32 + 2 + 32] = 2;
+    out.push(seed("bad-version-flag", Raw, &flag));
+    // A private transaction through the envelope.
+    if let Some(private) = tx_encoding().into_iter().find(|s| s.name == "tx-1x1-r4") {
+        out.push(seed("valid-private", Raw, &private.bytes[1..]));
+    }
+    out.push(seed(
+        "structured",
+        Structured,
+        &[3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 1, 2, 3],
+    ));
+    out
 }

@@ -241,6 +241,10 @@ pub enum ProverError {
     /// The Rayon pool could not be built.
     #[error("could not build the prover thread pool: {0}")]
     ThreadPool(String),
+    /// A remote proving backend (a cluster of workers) returned no proof for
+    /// a witness that passed the native check, or could not be reached.
+    #[error("proving backend: {0}")]
+    Backend(String),
 }
 
 impl ProverError {
@@ -278,7 +282,8 @@ impl ProverError {
             ProverError::InvalidWitness(_)
             | ProverError::WitnessShapeMismatch { .. }
             | ProverError::Synthesis(_)
-            | ProverError::ThreadPool(_) => false,
+            | ProverError::ThreadPool(_)
+            | ProverError::Backend(_) => false,
         }
     }
 }

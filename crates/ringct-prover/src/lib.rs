@@ -4,7 +4,8 @@
 //! fingerprint; full validation on load), the process-wide key cache
 //! [`RINGCT_PROVING_KEY`], a generic cached-matrix Groth16 engine for any
 //! `ConstraintSynthesizer<Fr>`, [`RingCtParallelProver`] with per-proof results
-//! and batch statistics, configuration from the environment, and the prover's
+//! and batch statistics, the [`BatchProver`] trait every proving backend
+//! implements, configuration from the environment, and the prover's
 //! metrics.
 //!
 //! Must never: return a proof for a witness that fails the native check; use
@@ -13,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod batch_prover;
 pub mod cache;
 pub mod config;
 pub mod engine;
@@ -24,6 +26,7 @@ pub mod proof;
 pub mod prover;
 pub mod stats;
 
+pub use batch_prover::{record_batch_metrics, BatchProver};
 pub use cache::{shared_keys, RINGCT_PROVING_KEY};
 pub use config::ParallelProveConfig;
 pub use engine::Groth16Engine;

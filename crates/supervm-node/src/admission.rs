@@ -100,15 +100,15 @@ impl Admission {
             not_known(&id, chain.store(), &*lock(mempool)?)?;
             match &tx {
                 Transaction::Private(p) => {
-                    let prepared = chain.vm().prepare_private(p).map_err(NodeError::Rejected)?;
+                    let prepared = chain.vm().prepare_private(p).map_err(NodeError::from)?;
                     drop(chain);
                     // Refuse a pending conflict before spending a verification on it.
                     lock(mempool)?.check(&Entry::new(id, tx.clone(), Vec::new(), None))?;
-                    let queue = self.queues.get(&prepared.shape).ok_or(NodeError::Rejected(
-                        TxError::NoVerifyingKey {
-                            shape: prepared.shape,
-                        },
-                    ))?;
+                    let shape = prepared.shape;
+                    let queue = self
+                        .queues
+                        .get(&shape)
+                        .ok_or_else(|| NodeError::from(TxError::NoVerifyingKey { shape }))?;
                     let _slot = self.slot()?;
                     let handle = queue
                         .submit(prepared.item)
@@ -119,12 +119,12 @@ impl Admission {
                     {
                         Verdict::Valid => Some(prepared.key),
                         Verdict::Invalid(reason) => {
-                            return Err(NodeError::Rejected(TxError::InvalidProof { reason }))
+                            return Err(NodeError::from(TxError::InvalidProof { reason }))
                         }
                     }
                 }
                 Transaction::Public(_) => {
-                    route(&tx, chain.vm().state()).map_err(NodeError::Rejected)?;
+                    route(&tx, chain.vm().state()).map_err(NodeError::from)?;
                     None
                 }
                 _ => return Err(NodeError::MalformedJson("unknown transaction kind".into())),
@@ -141,14 +141,14 @@ impl Admission {
                 .iter()
                 .position(|k| state.key_images().contains(k))
             {
-                return Err(NodeError::Rejected(TxError::KeyImageSpent {
+                return Err(NodeError::from(TxError::KeyImageSpent {
                     input,
                     in_block: false,
                 }));
             }
             for (output, o) in p.body.outputs.iter().enumerate() {
                 if let Some(index) = state.notes().index_of(&o.commitment) {
-                    return Err(NodeError::Rejected(TxError::OutputCommitmentInLedger {
+                    return Err(NodeError::from(TxError::OutputCommitmentInLedger {
                         output,
                         index,
                     }));

@@ -131,7 +131,7 @@ pub enum NodeError {
     },
     /// The store refused an operation (wrong network or keys, corrupt data, I/O).
     #[error("store: {0}")]
-    Store(#[from] StoreError),
+    Store(Box<StoreError>),
 
     // --- admission -----------------------------------------------------------------
     /// The request body is not a transaction in the canonical encoding.
@@ -162,7 +162,7 @@ pub enum NodeError {
     /// The transaction failed a rule of the runtime at admission (against the current
     /// state), or its proof did not verify.
     #[error("transaction refused: {0}")]
-    Rejected(TxError),
+    Rejected(Box<TxError>),
     /// A transaction with this id is already pending.
     #[error("transaction {0} is already pending")]
     AlreadyPending(String),
@@ -211,6 +211,18 @@ pub enum NodeError {
     /// An internal fault (a worker died); the request may be retried.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<StoreError> for NodeError {
+    fn from(e: StoreError) -> Self {
+        NodeError::Store(Box::new(e))
+    }
+}
+
+impl From<TxError> for NodeError {
+    fn from(e: TxError) -> Self {
+        NodeError::Rejected(Box::new(e))
+    }
 }
 
 impl NodeError {

@@ -194,7 +194,7 @@ impl Mempool {
     /// Removes transactions whose block was committed.
     pub fn remove(&mut self, ids: &[TxId]) {
         for id in ids {
-            self.in_flight.remove(id);
+            let was_in_flight = self.in_flight.remove(id);
             if let Some(entry) = self.entries.remove(id) {
                 self.bytes -= entry.bytes.len();
                 for ki in &entry.key_images {
@@ -203,7 +203,11 @@ impl Mempool {
                 for cm in &entry.outputs {
                     self.outputs.remove(cm);
                 }
-                self.queue.retain(|q| q != id);
+                // A committed transaction was taken for its block, so it is not queued;
+                // only a waiting one (never removed in the node's flow) needs the scan.
+                if !was_in_flight {
+                    self.queue.retain(|q| q != id);
+                }
             }
         }
     }
@@ -280,5 +284,12 @@ mod tests {
         m.remove(&[TxId([1; 32]), TxId([2; 32])]);
         assert_eq!((m.len(), m.bytes(), m.waiting()), (3, 30, 3));
         m.insert(public(1, 10)).unwrap();
+        // A waiting transaction removed directly leaves the queue too.
+        m.remove(&[TxId([4; 32])]);
+        let rest = m.take_block(10, 1000);
+        assert_eq!(
+            rest.iter().map(|e| e.id.0[0]).collect::<Vec<_>>(),
+            vec![3, 5, 1]
+        );
     }
 }

@@ -19,9 +19,10 @@ use utoipa::ToSchema;
 
 use crate::error::NodeError;
 
-/// A transaction in JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// A transaction in JSON: `"type": "public"` or `"type": "private"` and that kind's
+/// fields. Unknown fields are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(untagged)]
 pub enum TxJson {
     /// A public transaction over objects.
     Public(PublicTxJson),
@@ -29,11 +30,54 @@ pub enum TxJson {
     Private(PrivateTxJson),
 }
 
+impl<'de> Deserialize<'de> for TxJson {
+    /// Dispatches on `type`, so an error names the field of the right kind.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(d)?;
+        match value.get("type").and_then(|t| t.as_str()) {
+            Some("public") => serde_json::from_value(value)
+                .map(TxJson::Public)
+                .map_err(D::Error::custom),
+            Some("private") => serde_json::from_value(value)
+                .map(TxJson::Private)
+                .map_err(D::Error::custom),
+            Some(other) => Err(D::Error::custom(format!(
+                "unknown transaction type {:?}; expected \"public\" or \"private\"",
+                other.chars().take(40).collect::<String>()
+            ))),
+            None => Err(D::Error::custom(
+                "missing string field `type` (\"public\" or \"private\")",
+            )),
+        }
+    }
+}
+
+/// The `type` of a public transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicKind {
+    /// `"public"`.
+    Public,
+}
+
+/// The `type` of a private transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivateKind {
+    /// `"private"`.
+    Private,
+}
+
 /// A public transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicTxJson {
+    /// Always `public`.
+    #[serde(rename = "type")]
+    pub kind: PublicKind,
     /// Sender address, 32 bytes as hex.
+    #[schema(pattern = "^[0-9a-fA-F]{64}$")]
     pub sender: String,
     /// Every object the program touches, each once.
     pub objects: Vec<ObjectRefJson>,
@@ -46,6 +90,7 @@ pub struct PublicTxJson {
 #[serde(deny_unknown_fields)]
 pub struct ObjectRefJson {
     /// Object id, 32 bytes as hex.
+    #[schema(pattern = "^[0-9a-fA-F]{64}$")]
     pub id: String,
     /// If given, the object must be at exactly this version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,8 +104,10 @@ pub enum InstructionJson {
     /// Move `amount` from `from` to `to`.
     Transfer {
         /// Debited object (hex).
+        #[schema(pattern = "^[0-9a-fA-F]{64}$")]
         from: String,
         /// Credited object (hex).
+        #[schema(pattern = "^[0-9a-fA-F]{64}$")]
         to: String,
         /// Amount.
         amount: u64,
@@ -68,8 +115,10 @@ pub enum InstructionJson {
     /// Replace an object's data.
     Write {
         /// The object (hex).
+        #[schema(pattern = "^[0-9a-fA-F]{64}$")]
         object: String,
         /// New data (hex).
+        #[schema(pattern = "^([0-9a-fA-F]{2})*$")]
         data: String,
     },
     /// Allocate scratch memory.
@@ -88,7 +137,11 @@ pub enum InstructionJson {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrivateTxJson {
+    /// Always `private`.
+    #[serde(rename = "type")]
+    pub kind: PrivateKind,
     /// The shape, such as `2x2-r16`.
+    #[schema(pattern = "^[0-9]{1,3}x[0-9]{1,3}-r[0-9]{1,6}$")]
     pub shape: String,
     /// Per input, the ledger indices of its ring members, in ring order.
     pub ring_members: Vec<Vec<u64>>,
@@ -99,6 +152,7 @@ pub struct PrivateTxJson {
     /// One key image per input (32-byte field elements as hex).
     pub key_images: Vec<String>,
     /// The compressed Groth16 proof, 192 bytes as hex.
+    #[schema(pattern = "^[0-9a-fA-F]{384}$")]
     pub proof: String,
 }
 
@@ -107,8 +161,10 @@ pub struct PrivateTxJson {
 #[serde(deny_unknown_fields)]
 pub struct OutputJson {
     /// The note commitment (32-byte field element as hex).
+    #[schema(pattern = "^[0-9a-fA-F]{64}$")]
     pub commitment: String,
     /// The memo (hex), at most 1024 bytes.
+    #[schema(pattern = "^([0-9a-fA-F]{2})*$", max_length = 2048)]
     pub memo: String,
 }
 
@@ -223,6 +279,7 @@ impl PublicTxJson {
 
     fn of(tx: &PublicTx) -> Self {
         PublicTxJson {
+            kind: PublicKind::Public,
             sender: hex::encode(tx.sender.0),
             objects: tx
                 .objects
@@ -302,6 +359,7 @@ impl PrivateTxJson {
 
     fn of(tx: &PrivateTx) -> Self {
         PrivateTxJson {
+            kind: PrivateKind::Private,
             shape: tx.body.shape.to_string(),
             ring_members: tx.body.ring_members.clone(),
             outputs: tx

@@ -191,7 +191,7 @@ fn bad_requests_get_json_errors() {
         (
             414,
             "uri_too_long",
-            get(&a, &format!("{base}/v1/notes?start=1&{}", "x".repeat(3000))),
+            get(&a, &format!("{base}/v1/notes?start=1&{}", "x".repeat(9000))),
         ),
     ];
     for (status, rule, (got, body)) in cases {
@@ -209,6 +209,27 @@ fn bad_requests_get_json_errors() {
     let body: serde_json::Value =
         serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
     assert_eq!(body["error"], "method_not_allowed");
+    // A 1 MiB header is refused by hyper's bound on the header section (431 or a closed
+    // connection), and the node keeps serving.
+    {
+        use std::io::{Read, Write};
+        let mut conn = std::net::TcpStream::connect(node.api_addr()).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let head = format!(
+            "GET /v1/status HTTP/1.1\r\nhost: x\r\nx-big: {}\r\n\r\n",
+            "a".repeat(1 << 20)
+        );
+        let _ = conn.write_all(head.as_bytes());
+        let mut answer = Vec::new();
+        let _ = conn.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 431"),
+            "{answer}"
+        );
+        assert_eq!(get(&a, &format!("{base}/readyz")).0, 200);
+    }
     // A transaction whose proof is not valid is refused at admission.
     let mut bad = fixture().private[3].clone();
     bad.proof = fixture().private[4].proof;
@@ -345,7 +366,7 @@ fn a_store_for_another_network_or_key_is_refused() {
     other.network = "another-net".parse().unwrap();
     let err = Chain::open(&other, Verifiers::load(&other).unwrap()).unwrap_err();
     assert!(
-        matches!(err, NodeError::Store(StoreError::NetworkMismatch { .. })),
+        matches!(&err, NodeError::Store(e) if matches!(**e, StoreError::NetworkMismatch { .. })),
         "{err}"
     );
 
@@ -357,10 +378,7 @@ fn a_store_for_another_network_or_key_is_refused() {
     other.keys.dir = Some(keys2);
     let err = Chain::open(&other, Verifiers::load(&other).unwrap()).unwrap_err();
     assert!(
-        matches!(
-            err,
-            NodeError::Store(StoreError::FingerprintMismatch { .. })
-        ),
+        matches!(&err, NodeError::Store(e) if matches!(**e, StoreError::FingerprintMismatch { .. })),
         "{err}"
     );
 

@@ -55,7 +55,7 @@ fn client(
     let mut n = next_public;
     let mut privates = privates.into_iter();
     while !stop.load(Ordering::Acquire) {
-        let tx = if n % 4 == 0 {
+        let tx = if n.is_multiple_of(4) {
             privates.next().unwrap_or_else(|| public(n))
         } else {
             public(n)
@@ -165,7 +165,7 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
     let genesis_path = init_with_binary(dir.path());
     let c = config(dir.path());
     let genesis = Genesis::read(&genesis_path, &c.network).unwrap();
-    let genesis_notes = (DECOYS + OWNED as u64) as u64;
+    let genesis_notes = DECOYS + OWNED as u64;
     let seen = Arc::new(Mutex::new(Seen::default()));
     let mut next_public = 0u64;
     let mut privates: Vec<Transaction> = fixture()

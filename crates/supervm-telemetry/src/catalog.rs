@@ -79,6 +79,23 @@ pub mod names {
     pub const NODE_ADMISSION_REJECTED_TOTAL: &str = "supervm_node_admission_rejected_total";
     /// Gauge: size of the node's store file, in bytes.
     pub const NODE_STORE_SIZE_BYTES: &str = "supervm_node_store_size_bytes";
+    /// Counter: proving jobs a cluster worker finished, by `outcome`
+    /// (proved, failed, retried, duplicate).
+    pub const CLUSTER_JOBS_TOTAL: &str = "ringct_cluster_jobs_total";
+    /// Histogram: one cluster job's proving time, in seconds.
+    pub const CLUSTER_PROVING_SECONDS: &str = "ringct_cluster_proving_seconds";
+    /// Histogram: one claim statement's latency, in seconds.
+    pub const CLUSTER_CLAIM_SECONDS: &str = "ringct_cluster_claim_seconds";
+    /// Counter: job leases a worker renewed.
+    pub const CLUSTER_LEASE_RENEWALS_TOTAL: &str = "ringct_cluster_lease_renewals_total";
+    /// Counter: jobs put back in the queue (a retried failure or an expired lease).
+    pub const CLUSTER_RETRIES_TOTAL: &str = "ringct_cluster_retries_total";
+    /// Gauge: jobs in the queue, by `state`.
+    pub const CLUSTER_QUEUE_DEPTH: &str = "ringct_cluster_queue_depth";
+    /// Gauge: age of the oldest unfinished job, in seconds.
+    pub const CLUSTER_OLDEST_JOB_AGE_SECONDS: &str = "ringct_cluster_oldest_job_age_seconds";
+    /// Gauge: a worker's proving slots (its configured concurrency).
+    pub const CLUSTER_WORKER_SLOTS: &str = "ringct_cluster_worker_slots";
 }
 
 /// Label keys used by catalogued metrics.
@@ -106,6 +123,12 @@ pub mod labels {
     /// `supervm_prover_build_info`: where the proving keys come from: `files`,
     /// `ephemeral` (a setup in this process) or `insecure_dev` (a public seed).
     pub const KEYS: &str = "keys";
+    /// `ringct_cluster_jobs_total`: `proved`, `failed` (for good), `retried`
+    /// (put back in the queue) or `duplicate` (another attempt had recorded
+    /// the job's result first).
+    pub const OUTCOME: &str = "outcome";
+    /// `ringct_cluster_queue_depth`: `queued`, `running`, `done` or `failed`.
+    pub const STATE: &str = "state";
 }
 
 /// Values of the `reason` label on
@@ -182,6 +205,10 @@ pub const COMMIT_BUCKETS: &[f64] = &[
 /// Buckets for admission to commit (a block interval or so).
 pub const SUBMIT_TO_COMMIT_BUCKETS: &[f64] = &[
     0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
+/// Buckets for one queue claim (a database round trip).
+pub const CLAIM_BUCKETS: &[f64] = &[
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0,
 ];
 /// Buckets for one block execution.
 pub const BLOCK_BUCKETS: &[f64] = &[
@@ -404,6 +431,51 @@ pub const CATALOG: &[MetricDef] = &[
         NODE_STORE_SIZE_BYTES,
         Unit::Bytes,
         "Size of the node's store file, in bytes.",
+    ),
+    counter(
+        CLUSTER_JOBS_TOTAL,
+        &[labels::OUTCOME],
+        "Proving jobs a cluster worker finished, by outcome (proved; failed for good; retried: put back in the queue; duplicate: the job already had its result).",
+    ),
+    histogram(
+        CLUSTER_PROVING_SECONDS,
+        &[],
+        "Proving time of one cluster job on a worker, in seconds.",
+        PROOF_BUCKETS,
+    ),
+    histogram(
+        CLUSTER_CLAIM_SECONDS,
+        &[],
+        "Latency of one claim on the PostgreSQL queue (found a job or not), in seconds.",
+        CLAIM_BUCKETS,
+    ),
+    counter(
+        CLUSTER_LEASE_RENEWALS_TOTAL,
+        &[],
+        "Job leases a cluster worker renewed (heartbeats).",
+    ),
+    counter(
+        CLUSTER_RETRIES_TOTAL,
+        &[],
+        "Jobs put back in the queue: a failure worth retrying, or a lease that expired.",
+    ),
+    MetricDef {
+        name: CLUSTER_QUEUE_DEPTH,
+        kind: MetricKind::Gauge,
+        unit: Unit::Count,
+        labels: &[labels::STATE],
+        help: "Jobs in the cluster's PostgreSQL queue, by state, as sampled by a worker.",
+        buckets: &[],
+    },
+    gauge(
+        CLUSTER_OLDEST_JOB_AGE_SECONDS,
+        Unit::Seconds,
+        "Age of the oldest queued or running job in the cluster's queue, in seconds (0 when empty).",
+    ),
+    gauge(
+        CLUSTER_WORKER_SLOTS,
+        Unit::Count,
+        "Proving slots of this cluster worker (jobs it proves at once).",
     ),
 ];
 

@@ -207,7 +207,7 @@ fn histograms_use_the_catalog_buckets() {
         assert!(bucket_lines.iter().any(|l| l.contains("le=\"+Inf\"} 1")));
         checked += 1;
     }
-    assert_eq!(checked, 6, "the catalog has six histograms");
+    assert_eq!(checked, 8, "the catalog has eight histograms");
     // The one observation of 0.02 s lands in the 0.025 s proof bucket, not below.
     assert!(body
         .lines()

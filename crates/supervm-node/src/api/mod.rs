@@ -32,7 +32,7 @@ use crate::wire::ErrorBody;
 pub use openapi::openapi_json;
 
 /// Longest request target (path and query), in bytes.
-pub const MAX_URL_BYTES: usize = 2048;
+pub const MAX_URL_BYTES: usize = 8192;
 
 /// An error response: status, rule and message.
 #[derive(Debug)]

@@ -50,6 +50,7 @@ async fn blocking<T: Send + 'static>(
         (status = 408, description = "Timed out", body = ErrorBody),
         (status = 409, description = "Already pending or committed, or conflicts with a pending transaction", body = ErrorBody),
         (status = 413, description = "Too large", body = ErrorBody),
+        (status = 414, description = "Request target too long", body = ErrorBody),
         (status = 415, description = "Neither JSON nor canonical bytes", body = ErrorBody),
         (status = 422, description = "Refused by a rule of the runtime, or invalid proof", body = ErrorBody),
         (status = 503, description = "Mempool full, too busy, or shutting down", body = ErrorBody)
@@ -109,11 +110,15 @@ fn tx_id(text: &str) -> Result<TxId, ApiError> {
 #[utoipa::path(
     get,
     path = "/v1/transactions/{id}",
-    params(("id" = String, Path, description = "Transaction id, 64 hex digits")),
+    params(("id" = String, Path, description = "Transaction id, 64 hex digits", pattern = "^[0-9a-fA-F]{64}$")),
     responses(
         (status = 200, description = "Pending or committed", body = TxStatusResponse),
         (status = 400, description = "Malformed id", body = ErrorBody),
-        (status = 404, description = "Unknown", body = ErrorBody)
+        (status = 404, description = "Unknown", body = ErrorBody),
+        (status = 408, description = "Timed out", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 414, description = "Request target too long", body = ErrorBody),
+        (status = 503, description = "Too many requests in flight", body = ErrorBody)
     ),
     tag = "transactions"
 )]
@@ -155,7 +160,11 @@ pub async fn transaction(
     responses(
         (status = 200, description = "The block", body = BlockJson),
         (status = 400, description = "Malformed height", body = ErrorBody),
-        (status = 404, description = "No such block yet", body = ErrorBody)
+        (status = 404, description = "No such block yet", body = ErrorBody),
+        (status = 408, description = "Timed out", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 414, description = "Request target too long", body = ErrorBody),
+        (status = 503, description = "Too many requests in flight", body = ErrorBody)
     ),
     tag = "blocks"
 )]
@@ -219,7 +228,11 @@ fn notes_query(query: Option<&str>) -> Result<(u64, usize), NodeError> {
     ),
     responses(
         (status = 200, description = "The notes", body = NotesResponse),
-        (status = 400, description = "Malformed query", body = ErrorBody)
+        (status = 400, description = "Malformed query", body = ErrorBody),
+        (status = 408, description = "Timed out", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 414, description = "Request target too long", body = ErrorBody),
+        (status = 503, description = "Too many requests in flight", body = ErrorBody)
     ),
     tag = "ledger"
 )]
@@ -244,10 +257,14 @@ pub async fn notes(
 #[utoipa::path(
     get,
     path = "/v1/key-images/{key_image}",
-    params(("key_image" = String, Path, description = "Key image, a 32-byte field element as 64 hex digits")),
+    params(("key_image" = String, Path, description = "Key image, a 32-byte field element as 64 hex digits", pattern = "^[0-9a-fA-F]{64}$")),
     responses(
         (status = 200, description = "Its status", body = KeyImageResponse),
-        (status = 400, description = "Malformed key image", body = ErrorBody)
+        (status = 400, description = "Malformed key image", body = ErrorBody),
+        (status = 408, description = "Timed out", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 414, description = "Request target too long", body = ErrorBody),
+        (status = 503, description = "Too many requests in flight", body = ErrorBody)
     ),
     tag = "ledger"
 )]
@@ -274,7 +291,13 @@ pub async fn key_image(
 #[utoipa::path(
     get,
     path = "/v1/status",
-    responses((status = 200, description = "The status", body = StatusResponse)),
+    responses(
+        (status = 200, description = "The status", body = StatusResponse),
+        (status = 408, description = "Timed out", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 414, description = "Request target too long", body = ErrorBody),
+        (status = 503, description = "Too many requests in flight", body = ErrorBody)
+    ),
     tag = "node"
 )]
 pub async fn status(State(shared): State<Arc<Shared>>) -> Result<Json<StatusResponse>, ApiError> {
@@ -314,7 +337,13 @@ pub async fn status(State(shared): State<Arc<Shared>>) -> Result<Json<StatusResp
 #[utoipa::path(
     get,
     path = "/v1/openapi.json",
-    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")),
+    responses(
+        (status = 200, description = "The OpenAPI document", content_type = "application/json"),
+        (status = 408, description = "Timed out", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 414, description = "Request target too long", body = ErrorBody),
+        (status = 503, description = "Too many requests in flight", body = ErrorBody)
+    ),
     tag = "node"
 )]
 pub async fn openapi() -> Response {
@@ -326,7 +355,18 @@ pub async fn openapi() -> Response {
 }
 
 /// 200 while the process serves HTTP.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Alive")), tag = "node")]
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    responses(
+        (status = 200, description = "Alive"),
+        (status = 408, description = "Timed out", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 414, description = "Request target too long", body = ErrorBody),
+        (status = 503, description = "Too many requests in flight", body = ErrorBody)
+    ),
+    tag = "node"
+)]
 pub async fn healthz() -> &'static str {
     "ok\n"
 }
@@ -337,7 +377,10 @@ pub async fn healthz() -> &'static str {
     path = "/readyz",
     responses(
         (status = 200, description = "Ready"),
-        (status = 503, description = "Not ready", body = ErrorBody)
+        (status = 408, description = "Timed out", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 414, description = "Request target too long", body = ErrorBody),
+        (status = 503, description = "Not ready, or too many requests in flight", body = ErrorBody)
     ),
     tag = "node"
 )]

@@ -1,0 +1,137 @@
+//! A stateless RingCT prover worker for the PostgreSQL job queue.
+//!
+//! ```text
+//! ringct-prover-worker --database-url postgres://... --keys-dir DIR
+//!     [--concurrency N] [--metrics-addr 127.0.0.1:9187] [--name NAME]
+//!     [--lease-secs 30] [--heartbeat-ms 10000] [--ca-file PEM]
+//! ```
+//!
+//! It loads every proving key in the key directory (files written by
+//! `ringct-keygen`), claims jobs, proves those whose fingerprint it holds
+//! (and fails the others cleanly), writes the results, serves `/metrics`,
+//! and drains on SIGTERM or SIGINT: it finishes the jobs it holds and exits.
+//!
+//! Exit status: 0 after draining; 1 a runtime failure; 2 a configuration
+//! error (arguments, key files, the URL, TLS).
+
+use clap::Parser;
+use ringct_cluster::{worker, ClusterError, DbConfig, Engine, KeyRing, WorkerConfig};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+use supervm_telemetry::exporter::{install_global, MetricsServer, DEFAULT_UPKEEP_INTERVAL};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ringct-prover-worker",
+    about = "Proves RingCT jobs from a PostgreSQL queue"
+)]
+struct Args {
+    /// The queue's database (libpq URL; `sslmode=require` for TLS).
+    #[arg(long, env = "RINGCT_CLUSTER_DATABASE_URL")]
+    database_url: String,
+    /// PEM file of CA certificates to trust for TLS to the database.
+    #[arg(long, env = "RINGCT_CLUSTER_CA_FILE")]
+    ca_file: Option<PathBuf>,
+    /// Directory with the proving keys (ringct-<shape>.pk).
+    #[arg(long, env = "RINGCT_KEYS_DIR")]
+    keys_dir: PathBuf,
+    /// Jobs proved at once (default: the number of cores).
+    #[arg(long, env = "RINGCT_CLUSTER_CONCURRENCY")]
+    concurrency: Option<usize>,
+    /// Where to serve /metrics (none if unset).
+    #[arg(long, env = "RINGCT_CLUSTER_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// Lease owner name, unique per worker (default: host name and pid).
+    #[arg(long, env = "RINGCT_CLUSTER_WORKER_NAME")]
+    name: Option<String>,
+    /// Lease of a claimed job, in seconds.
+    #[arg(long, default_value_t = 30)]
+    lease_secs: u64,
+    /// Lease renewal period, in milliseconds (at most half the lease).
+    #[arg(long, default_value_t = 10_000)]
+    heartbeat_ms: u64,
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "worker".into())
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ringct-prover-worker: {e}");
+            ExitCode::from(if e.is_configuration() { 2 } else { 1 })
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), ClusterError> {
+    let keys = KeyRing::load_dir(&args.keys_dir)?;
+    let name = args
+        .name
+        .unwrap_or_else(|| format!("{}-{}", host_name(), std::process::id()));
+    let mut config = WorkerConfig::new(
+        DbConfig {
+            url: args.database_url,
+            ca_file: args.ca_file,
+        },
+        name.clone(),
+    );
+    if let Some(n) = args.concurrency {
+        config.concurrency = n;
+    }
+    config.lease = Duration::from_secs(args.lease_secs);
+    config.heartbeat = Duration::from_millis(args.heartbeat_ms);
+    config.validate()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(|e| {
+            ClusterError::Config {
+                what: "signal handler",
+                reason: e.to_string(),
+            }
+        })?;
+    }
+    let recorder = install_global(DEFAULT_UPKEEP_INTERVAL)
+        .map_err(|e| ClusterError::Metrics(e.to_string()))?;
+    let server = match args.metrics_addr {
+        Some(addr) => Some(
+            MetricsServer::start(addr, recorder.handle())
+                .map_err(|e| ClusterError::Metrics(e.to_string()))?,
+        ),
+        None => None,
+    };
+    eprintln!(
+        "ringct-prover-worker {name}: {} slots, keys {}{}",
+        config.concurrency,
+        keys.describe(),
+        server
+            .as_ref()
+            .map(|s| format!(", metrics on http://{}/metrics", s.local_addr()))
+            .unwrap_or_default()
+    );
+    let report = worker::run(config, Engine::Keys(keys), stop)?;
+    eprintln!(
+        "ringct-prover-worker {name}: drained: {} proved, {} failed, {} retried, {} duplicate",
+        report.proved, report.failed, report.retried, report.duplicate
+    );
+    if let Some(s) = server {
+        s.shutdown();
+    }
+    recorder.shutdown();
+    Ok(())
+}

@@ -1,0 +1,469 @@
+//! The cluster against a real PostgreSQL (a throwaway server per test) and
+//! real `ringct-prover-worker` processes, on shape 1x1-r4.
+//!
+//! Without PostgreSQL these tests fail under CI (`CI=true`) and skip with a
+//! notice elsewhere.
+
+use ark_bls12_381::Bls12_381;
+use ark_groth16::{Groth16, Proof};
+use ark_serialize::CanonicalDeserialize;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use ringct_circuit::{sample::random_spend, Fr, RingCtWitness, Shape};
+use ringct_cluster::codec::encode_witness;
+use ringct_cluster::queue::{Completion, NewJob};
+use ringct_cluster::throwaway::{find_bin_dir, ThrowawayPostgres};
+use ringct_cluster::*;
+use ringct_prover::{keyfile, BatchProver, ProverError, RingCtKeys};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+fn shape() -> Shape {
+    "1x1-r4".parse().unwrap()
+}
+
+fn keys() -> Arc<RingCtKeys> {
+    static KEYS: OnceLock<Arc<RingCtKeys>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        Arc::new(RingCtKeys::insecure_dev_setup_from_fixed_seed(shape(), 7).unwrap())
+    })
+    .clone()
+}
+
+/// A key directory for the workers (deleted on drop).
+struct KeyDir(PathBuf);
+impl KeyDir {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "ringct-cluster-keys-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        keyfile::write_keys(&dir, &keys()).unwrap();
+        KeyDir(dir)
+    }
+}
+impl Drop for KeyDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn postgres() -> Option<ThrowawayPostgres> {
+    if find_bin_dir().is_none() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("PostgreSQL is not installed, and CI must run the cluster tests (.ci/run installs Debian's postgresql)");
+        }
+        eprintln!("SKIPPED: PostgreSQL is not installed (apt-get install postgresql)");
+        return None;
+    }
+    Some(ThrowawayPostgres::start(false).expect("throwaway PostgreSQL"))
+}
+
+fn witnesses(n: usize, seed: u64) -> Vec<RingCtWitness> {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| random_spend(shape(), &mut rng).unwrap().0)
+        .collect()
+}
+
+fn job(w: &RingCtWitness) -> NewJob {
+    NewJob {
+        shape: shape().to_string(),
+        fingerprint: keys().fingerprint().0,
+        payload: encode_witness(w).unwrap(),
+    }
+}
+
+fn verifies(bytes: &[u8], w: &RingCtWitness) -> bool {
+    let Ok(proof) = Proof::<Bls12_381>::deserialize_compressed(bytes) else {
+        return false;
+    };
+    let inputs = w.check().unwrap().to_public_inputs();
+    let pvk = ark_groth16::prepare_verifying_key(keys().verifying_key());
+    Groth16::<Bls12_381>::verify_proof(&pvk, &proof, &inputs).unwrap_or(false)
+}
+
+/// Worker processes, killed on drop.
+struct Workers(Vec<(String, Child)>);
+impl Workers {
+    fn spawn(pg: &ThrowawayPostgres, keys: &Path, names: &[&str], lease_secs: u64) -> Self {
+        let exe = env!("CARGO_BIN_EXE_ringct-prover-worker");
+        Workers(
+            names
+                .iter()
+                .map(|name| {
+                    let child = Command::new(exe)
+                        .args(["--database-url", &pg.url(), "--name", name])
+                        .arg("--keys-dir")
+                        .arg(keys)
+                        .args(["--concurrency", "1"])
+                        .args(["--lease-secs", &lease_secs.to_string()])
+                        .args(["--heartbeat-ms", &(lease_secs * 1000 / 4).to_string()])
+                        .stdin(Stdio::null())
+                        .spawn()
+                        .unwrap();
+                    (name.to_string(), child)
+                })
+                .collect(),
+        )
+    }
+
+    fn all_alive(&mut self) -> bool {
+        self.0
+            .iter_mut()
+            .all(|(_, c)| matches!(c.try_wait(), Ok(None)))
+    }
+
+    /// SIGTERM each and expect a clean exit (status 0) within 20 s.
+    fn drain(mut self) {
+        for (_, c) in &self.0 {
+            let ok = Command::new("kill")
+                .args(["-TERM", &c.id().to_string()])
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok);
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        for (name, c) in &mut self.0 {
+            loop {
+                if let Some(status) = c.try_wait().unwrap() {
+                    assert!(status.success(), "{name} exited with {status}");
+                    break;
+                }
+                assert!(Instant::now() < deadline, "{name} did not drain");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        self.0.clear();
+    }
+}
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for (_, c) in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// (job id, result rows, proof, error kind, attempts) of one job.
+type JobRow = (i64, i64, Option<Vec<u8>>, Option<String>, i32);
+
+/// A [`JobRow`] for every job of the batch, by index.
+fn rows(q: &mut Queue, batch: queue::BatchId) -> Vec<JobRow> {
+    q.client()
+        .query(
+            "SELECT j.id, (SELECT count(*) FROM ringct_results r WHERE r.job_id = j.id),
+                    r.proof, r.error_kind, j.attempts
+             FROM ringct_jobs j LEFT JOIN ringct_results r ON r.job_id = j.id
+             WHERE j.batch = $1 ORDER BY j.idx",
+            &[&batch.0],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect()
+}
+
+fn payloads_left(q: &mut Queue, batch: queue::BatchId) -> i64 {
+    q.client()
+        .query_one(
+            "SELECT count(*) FROM ringct_jobs WHERE batch = $1 AND payload IS NOT NULL",
+            &[&batch.0],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn the_queue_claims_by_priority_records_one_result_and_reaps_expired_leases() {
+    let Some(pg) = postgres() else { return };
+    let db = DbConfig::new(pg.url());
+    let mut q = Queue::connect(&db).unwrap();
+    // Migrations are idempotent.
+    Queue::connect(&db).unwrap();
+    let ws = witnesses(1, 1);
+    let low = q.submit(&[job(&ws[0])], 0, 2).unwrap();
+    let high = q.submit(&[job(&ws[0])], 5, 1).unwrap();
+    let lease = Duration::from_secs(1);
+    let first = q.claim("w1", lease).unwrap().unwrap();
+    let second = q.claim("w2", lease).unwrap().unwrap();
+    assert!(q.claim("w3", lease).unwrap().is_none());
+    assert_eq!(rows(&mut q, high)[0].0, first.id, "priority first");
+    assert_eq!(rows(&mut q, low)[0].0, second.id);
+    assert_eq!((first.attempt, first.max_attempts), (1, 1));
+    // Only the owner renews.
+    assert_eq!(
+        q.renew("w2", &[first.id, second.id], lease).unwrap(),
+        vec![second.id]
+    );
+    // A result, then a second one for the same job: refused, nothing changes.
+    let proof = JobResult::Proof {
+        bytes: [1u8; 192],
+        proving: Duration::from_millis(3),
+    };
+    assert_eq!(
+        q.complete(first.id, "w1", 1, &proof).unwrap(),
+        Completion::Recorded
+    );
+    let late = JobResult::Failed {
+        kind: FailureKind::ProverError,
+        message: "late".into(),
+    };
+    assert_eq!(
+        q.complete(first.id, "w9", 1, &late).unwrap(),
+        Completion::Duplicate
+    );
+    assert_eq!(
+        payloads_left(&mut q, high),
+        0,
+        "the witness is gone once the result is written"
+    );
+    let r = rows(&mut q, high);
+    assert_eq!((r[0].1, r[0].2.as_deref()), (1, Some(&[1u8; 192][..])));
+    assert_eq!(q.results(high).unwrap(), vec![(0, proof)]);
+    // w2's lease expires: the job goes back (1 of 2 attempts used) ...
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(
+        q.reap().unwrap(),
+        queue::Reaped {
+            requeued: 1,
+            failed: 0
+        }
+    );
+    assert!(!q.retry(second.id, "w2").unwrap(), "w2 no longer holds it");
+    let again = q.claim("w3", lease).unwrap().unwrap();
+    assert_eq!((again.id, again.attempt), (second.id, 2));
+    // ... and when it expires on its last attempt, it fails for good.
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(
+        q.reap().unwrap(),
+        queue::Reaped {
+            requeued: 0,
+            failed: 1
+        }
+    );
+    let r = q.results(low).unwrap();
+    assert!(
+        matches!(
+            &r[0].1,
+            JobResult::Failed {
+                kind: FailureKind::LeaseExpired,
+                ..
+            }
+        ),
+        "{r:?}"
+    );
+    assert_eq!(payloads_left(&mut q, low), 0);
+    let depth = q.depth().unwrap();
+    assert_eq!(
+        (depth.queued, depth.running, depth.done, depth.failed),
+        (0, 0, 1, 1)
+    );
+    assert_eq!(q.delete_batch(low).unwrap(), 1);
+    // Bounds are checked before anything is written.
+    assert!(matches!(
+        q.submit(&[job(&ws[0])], 0, 0),
+        Err(ClusterError::OutOfRange { .. })
+    ));
+    let too_many = vec![job(&ws[0]); queue::MAX_BATCH_JOBS + 1];
+    assert!(matches!(
+        q.submit(&too_many, 0, 1),
+        Err(ClusterError::BatchTooLarge { .. })
+    ));
+}
+
+#[test]
+fn three_workers_prove_a_batch_and_every_proof_verifies() {
+    let Some(pg) = postgres() else { return };
+    let dir = KeyDir::new();
+    let workers = Workers::spawn(&pg, &dir.0, &["a", "b", "c"], 10);
+    let mut config = ClientConfig::new(DbConfig::new(pg.url()));
+    config.timeout = Duration::from_secs(120);
+    let client = ClusterProver::for_keys(config, &keys()).unwrap();
+    let mut ws = witnesses(6, 2);
+    // An invalid witness is refused by the client and never queued.
+    let mut bad = ws[0].clone();
+    bad.fee += Fr::from(1u64);
+    ws.push(bad);
+    let outcome = client.prove_batch(&ws);
+    assert_eq!(
+        (outcome.stats.total, outcome.stats.ok, outcome.stats.failed),
+        (7, 6, 1)
+    );
+    for (w, r) in ws.iter().zip(&outcome.results).take(6) {
+        let proved = r.as_ref().unwrap();
+        assert!(verifies(&proved.proof.to_bytes(), w));
+        assert_eq!(proved.statement, w.check().unwrap());
+    }
+    assert!(matches!(
+        outcome.results[6],
+        Err(ProverError::InvalidWitness(_))
+    ));
+    // The client collected and deleted its batch.
+    let mut q = Queue::connect(&DbConfig::new(pg.url())).unwrap();
+    assert_eq!(q.depth().unwrap(), queue::QueueDepth::default());
+    workers.drain();
+}
+
+#[test]
+fn a_worker_killed_mid_job_loses_no_job_and_none_runs_twice_to_a_result() {
+    let Some(pg) = postgres() else { return };
+    let dir = KeyDir::new();
+    let mut q = Queue::connect(&DbConfig::new(pg.url())).unwrap();
+    let ws = witnesses(8, 3);
+    let jobs: Vec<NewJob> = ws.iter().map(job).collect();
+    let mut victim = Workers::spawn(&pg, &dir.0, &["victim"], 2);
+    // Let the victim hold a job, then kill it before it can finish.
+    let batch = q.submit(&jobs, 0, 3).unwrap();
+    wait_until("the victim to claim a job", Duration::from_secs(30), || {
+        q.client()
+            .query_one(
+                "SELECT count(*) FROM ringct_jobs WHERE lease_owner = 'victim'",
+                &[],
+            )
+            .unwrap()
+            .get::<_, i64>(0)
+            > 0
+    });
+    let (_, child) = &mut victim.0[0];
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let held: i64 = q
+        .client()
+        .query_one(
+            "SELECT count(*) FROM ringct_jobs WHERE lease_owner = 'victim'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let survivors = Workers::spawn(&pg, &dir.0, &["s1", "s2"], 2);
+    wait_until("every job to finish", Duration::from_secs(120), || {
+        q.finished(batch).unwrap() == 8
+    });
+    let r = rows(&mut q, batch);
+    for (i, (id, results, proof, kind, _)) in r.iter().enumerate() {
+        assert_eq!(*results, 1, "job {id}: exactly one result");
+        assert!(kind.is_none(), "job {id} failed: {kind:?}");
+        assert!(verifies(proof.as_deref().unwrap(), &ws[i]), "job {id}");
+    }
+    // The victim always holds a job, but for the moment between a result and its next claim.
+    assert_eq!(held, 1, "the victim died holding a job");
+    assert_eq!(
+        r.iter().filter(|row| row.4 == 2).count(),
+        1,
+        "the job the victim held ran again, once: {r:?}"
+    );
+    assert_eq!(payloads_left(&mut q, batch), 0);
+    survivors.drain();
+}
+
+#[test]
+fn unknown_fingerprints_and_poisoned_witnesses_fail_cleanly_and_the_worker_lives_on() {
+    let Some(pg) = postgres() else { return };
+    let dir = KeyDir::new();
+    let mut workers = Workers::spawn(&pg, &dir.0, &["w"], 10);
+    let mut q = Queue::connect(&DbConfig::new(pg.url())).unwrap();
+    let ws = witnesses(2, 4);
+    let mut unknown = job(&ws[0]);
+    unknown.fingerprint = [9u8; 32];
+    let mut garbage = job(&ws[0]);
+    garbage.payload = vec![1, 1, 1, 2, 0xff];
+    let mut invalid_witness = ws[0].clone();
+    invalid_witness.fee += Fr::from(1u64);
+    let mut wrong_shape = job(&ws[0]);
+    wrong_shape.shape = "2x2-r16".into();
+    let jobs = vec![
+        unknown,
+        garbage,
+        job(&invalid_witness),
+        wrong_shape,
+        job(&ws[1]),
+    ];
+    let batch = q.submit(&jobs, 0, 3).unwrap();
+    wait_until("every job to finish", Duration::from_secs(60), || {
+        q.finished(batch).unwrap() == 5
+    });
+    let kinds: Vec<Option<String>> = rows(&mut q, batch).into_iter().map(|r| r.3).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Some("unknown_fingerprint".into()),
+            Some("malformed_payload".into()),
+            Some("invalid_witness".into()),
+            Some("malformed_payload".into()),
+            None
+        ]
+    );
+    let r = q.results(batch).unwrap();
+    let JobResult::Proof { bytes, .. } = &r[4].1 else {
+        panic!("{r:?}")
+    };
+    assert!(verifies(bytes, &ws[1]));
+    // Failures are final: one attempt each, no retry.
+    assert!(rows(&mut q, batch)
+        .iter()
+        .all(|row| row.4 == 1 && row.1 == 1));
+    assert!(workers.all_alive());
+    workers.drain();
+}
+
+#[test]
+fn workers_reconnect_after_the_database_restarts() {
+    let Some(mut pg) = postgres() else { return };
+    let dir = KeyDir::new();
+    let mut workers = Workers::spawn(&pg, &dir.0, &["r1", "r2"], 3);
+    let ws = witnesses(6, 5);
+    let jobs: Vec<NewJob> = ws.iter().map(job).collect();
+    let db = DbConfig::new(pg.url());
+    let batch = {
+        let mut q = Queue::connect(&db).unwrap();
+        let batch = q.submit(&jobs, 0, 5).unwrap();
+        wait_until("a first result", Duration::from_secs(60), || {
+            q.finished(batch).unwrap() >= 1
+        });
+        batch
+    };
+    pg.stop().unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    pg.restart().unwrap();
+    let mut q = Queue::connect(&db).unwrap();
+    wait_until(
+        "every job to finish after the restart",
+        Duration::from_secs(120),
+        || q.finished(batch).unwrap() == 6,
+    );
+    for (i, (id, results, proof, kind, _)) in rows(&mut q, batch).iter().enumerate() {
+        assert_eq!(*results, 1, "job {id}");
+        assert!(kind.is_none(), "job {id} failed: {kind:?}");
+        assert!(verifies(proof.as_deref().unwrap(), &ws[i]));
+    }
+    assert!(workers.all_alive());
+    workers.drain();
+}
+
+#[test]
+fn the_client_reports_an_unreachable_database_per_witness() {
+    // No PostgreSQL needed: nothing listens on this port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url =
+        format!("postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable&connect_timeout=2");
+    let err = ClusterProver::for_keys(ClientConfig::new(DbConfig::new(url)), &keys()).unwrap_err();
+    assert!(matches!(err, ClusterError::Database(_)), "{err}");
+}

@@ -1,0 +1,483 @@
+//! Building, proving, submitting and confirming a payment.
+//!
+//! [`prepare`] selects notes, picks a shape, draws rings, encrypts the outputs
+//! and builds the witness (every rule checked natively); [`prove`] proves it
+//! with the local prover; [`submit`] sends it and marks the inputs pending;
+//! [`wait`] polls for the receipt. The CLI drives the four steps with a
+//! progress bar around [`prove`].
+
+use crate::address::Address;
+use crate::client::{NodeClient, Receipt, Status};
+use crate::decoys::{pick_ring, DecoyParams, RingReport};
+use crate::error::WalletError;
+use crate::memo::encrypt_note;
+use crate::state::{fe_hex, OwnedNote, SentRecord, WalletState};
+use rand::seq::SliceRandom;
+use rand::{CryptoRng, RngCore};
+use ringct_circuit::{
+    build_witness, tx_binding, Note, NoteCommitment, PrivateTx, Ring, RingCtWitness, Shape,
+    SpendInput, TxBody, TxOutput,
+};
+use ringct_prover::keyfile::{load_keys, proving_key_path};
+use ringct_prover::{Fingerprint, ParallelProveConfig, RingCtParallelProver};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What to pay.
+#[derive(Debug, Clone)]
+pub struct PaymentRequest {
+    /// Recipient.
+    pub to: Address,
+    /// Amount, base units.
+    pub amount: u64,
+    /// Fee, base units.
+    pub fee: u64,
+    /// Short text for the recipient (at most 64 bytes).
+    pub text: String,
+}
+
+/// A payment ready to prove.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The shape.
+    pub shape: Shape,
+    /// The node's verifying-key fingerprint for it (the proving key must match).
+    pub fingerprint: Fingerprint,
+    /// The body.
+    pub body: TxBody,
+    /// The witness.
+    pub witness: RingCtWitness,
+    /// Ledger indices of the spent notes.
+    pub inputs: Vec<u64>,
+    /// Change to self.
+    pub change: u64,
+    /// How each ring was drawn.
+    pub rings: Vec<RingReport>,
+    /// The outgoing record (status `pending` once submitted).
+    pub record: SentRecord,
+}
+
+/// A shape the node accepts, with the fingerprint of its key.
+fn node_shapes(status: &Status) -> Vec<(Shape, Fingerprint)> {
+    status
+        .shapes
+        .iter()
+        .filter_map(|s| {
+            let shape: Shape = s.shape.parse().ok()?;
+            let fp: [u8; 32] = hex::decode(&s.fingerprint).ok()?.try_into().ok()?;
+            Some((shape, Fingerprint(fp)))
+        })
+        .collect()
+}
+
+/// Chooses the shape and the notes: the fewest inputs, then the fewest
+/// outputs (at least 2: payment and change), then the largest ring the
+/// ledger can fill, among the node's shapes whose proving key is in
+/// `keys_dir`; the inputs are the largest spendable notes.
+pub fn choose(
+    state: &WalletState,
+    status: &Status,
+    keys_dir: &Path,
+    needed: u64,
+) -> Result<(Shape, Fingerprint, Vec<OwnedNote>), WalletError> {
+    let mut spendable: Vec<OwnedNote> = state
+        .notes
+        .iter()
+        .filter(|n| n.spendable())
+        .cloned()
+        .collect();
+    spendable.sort_by(|a, b| b.value.cmp(&a.value).then(a.index.cmp(&b.index)));
+    let available = spendable
+        .iter()
+        .map(|n| n.value)
+        .fold(0u64, u64::saturating_add);
+    if available < needed {
+        return Err(WalletError::InsufficientFunds { needed, available });
+    }
+    let mut shapes: Vec<(Shape, Fingerprint)> = node_shapes(status)
+        .into_iter()
+        .filter(|(s, _)| s.outputs >= 2 && proving_key_path(keys_dir, *s).is_file())
+        .collect();
+    let listed = shapes
+        .iter()
+        .map(|(s, _)| s.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(smallest) = shapes.iter().map(|(s, _)| s.ring_size()).min() {
+        if smallest > status.notes {
+            return Err(WalletError::LedgerTooSmall {
+                notes: status.notes,
+                ring_size: smallest,
+            });
+        }
+    }
+    shapes.retain(|(s, _)| s.ring_size() <= status.notes);
+    shapes.sort_by_key(|(s, _)| (s.inputs, s.outputs, std::cmp::Reverse(s.ring_depth)));
+    let mut min_inputs = 0;
+    let mut sum = 0u64;
+    for n in &spendable {
+        min_inputs += 1;
+        sum = sum.saturating_add(n.value);
+        if sum >= needed {
+            break;
+        }
+    }
+    for (shape, fp) in shapes {
+        if shape.inputs < min_inputs || shape.inputs > spendable.len() {
+            continue;
+        }
+        let inputs = spendable[..shape.inputs].to_vec();
+        return Ok((shape, fp, inputs));
+    }
+    Err(WalletError::NoShape {
+        inputs: min_inputs,
+        available: listed,
+    })
+}
+
+/// Fetches the commitment at each ledger index.
+fn commitments(client: &NodeClient, indices: &[u64]) -> Result<Vec<NoteCommitment>, WalletError> {
+    indices
+        .iter()
+        .map(|&i| {
+            let page = client.notes(i, 1)?;
+            let n = page
+                .notes
+                .first()
+                .ok_or_else(|| WalletError::NodeResponse {
+                    url: format!("{}/v1/notes", client.base()),
+                    reason: format!("no note at index {i}"),
+                })?;
+            let bytes: [u8; 32] = hex::decode(&n.commitment)
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| WalletError::NodeResponse {
+                    url: format!("{}/v1/notes", client.base()),
+                    reason: format!("note {i}: malformed commitment"),
+                })?;
+            ringct_circuit::encoding::field_from_bytes(&bytes)
+                .map(NoteCommitment)
+                .ok_or_else(|| WalletError::NodeResponse {
+                    url: format!("{}/v1/notes", client.base()),
+                    reason: format!("note {i}: non-canonical commitment"),
+                })
+        })
+        .collect()
+}
+
+/// Selects notes, picks a shape and rings, encrypts the outputs and builds
+/// the witness.
+pub fn prepare<R: RngCore + CryptoRng>(
+    state: &WalletState,
+    client: &NodeClient,
+    keys_dir: &Path,
+    request: &PaymentRequest,
+    decoys: &DecoyParams,
+    rng: &mut R,
+) -> Result<Prepared, WalletError> {
+    let keys = state.spending_keys("build a spend")?;
+    let network = state.network_id()?;
+    let status = crate::sync::check_network(state, client)?;
+    let needed = request
+        .amount
+        .checked_add(request.fee)
+        .ok_or(WalletError::AmountOverflow)?;
+    let (shape, fingerprint, chosen) = choose(state, &status, keys_dir, needed)?;
+    let total_in = chosen
+        .iter()
+        .map(|n| n.value)
+        .try_fold(0u64, |a, v| a.checked_add(v))
+        .ok_or(WalletError::AmountOverflow)?;
+    let change = total_in - needed;
+
+    let own = keys.view.address();
+    let mut outputs: Vec<(Note, Address, String)> = vec![
+        (
+            Note::new(request.amount, request.to.public_key, rng),
+            request.to,
+            request.text.clone(),
+        ),
+        (Note::new(change, own.public_key, rng), own, "change".into()),
+    ];
+    while outputs.len() < shape.outputs {
+        outputs.push((Note::new(0, own.public_key, rng), own, String::new()));
+    }
+    let payment_cm = outputs[0].0.commitment();
+    let payment_blinding = outputs[0].0.blinding;
+    outputs.shuffle(rng);
+
+    let mut ring_members = Vec::with_capacity(shape.inputs);
+    let mut spends = Vec::with_capacity(shape.inputs);
+    let mut reports = Vec::with_capacity(shape.inputs);
+    for n in &chosen {
+        let choice = pick_ring(rng, status.notes, n.index, shape.ring_size(), decoys)?;
+        let members = commitments(client, &choice.members)?;
+        let cm = n.commitment()?;
+        if members[choice.position] != cm {
+            return Err(WalletError::LedgerMismatch {
+                index: n.index,
+                expected: n.commitment.clone(),
+                found: fe_hex(&members[choice.position].0),
+            });
+        }
+        spends.push(SpendInput {
+            note: n.note(&keys.view)?,
+            spending_key: keys.spending_key.clone(),
+            ring: Ring::new(members)?,
+            position: choice.position,
+        });
+        ring_members.push(choice.members);
+        reports.push(choice.report);
+    }
+    let mut tx_outputs = Vec::with_capacity(outputs.len());
+    for (note, to, text) in &outputs {
+        tx_outputs.push(TxOutput {
+            commitment: note.commitment(),
+            memo: encrypt_note(note, text, to, &network, rng)?,
+        });
+    }
+    let body = TxBody {
+        shape,
+        ring_members,
+        outputs: tx_outputs,
+        fee: request.fee,
+    };
+    let ctx = tx_binding(&network, &body)?;
+    let notes: Vec<Note> = outputs.iter().map(|(n, _, _)| n.clone()).collect();
+    let (witness, _) = build_witness(shape, &spends, &notes, request.fee, ctx)?;
+    Ok(Prepared {
+        shape,
+        fingerprint,
+        body,
+        witness,
+        inputs: chosen.iter().map(|n| n.index).collect(),
+        change,
+        rings: reports,
+        record: SentRecord {
+            id: String::new(),
+            to: request.to.encode(&network)?,
+            amount: request.amount,
+            fee: request.fee,
+            change,
+            commitment: fe_hex(&payment_cm.0),
+            blinding: fe_hex(&payment_blinding),
+            text: request.text.clone(),
+            shape: shape.to_string(),
+            status: "pending".into(),
+            height: None,
+        },
+    })
+}
+
+/// Loads the proving key (which must match the node's fingerprint) and
+/// proves; returns the transaction and the proving time.
+pub fn prove(prepared: &Prepared, keys_dir: &Path) -> Result<(PrivateTx, Duration), WalletError> {
+    let keys = load_keys(keys_dir, prepared.shape, Some(prepared.fingerprint))?;
+    let prover = RingCtParallelProver::new(
+        Arc::new(keys),
+        ParallelProveConfig {
+            shape: prepared.shape,
+            ..ParallelProveConfig::default()
+        },
+    )?;
+    let start = Instant::now();
+    let proved = prover.prove_one(&prepared.witness)?;
+    let elapsed = start.elapsed();
+    Ok((
+        PrivateTx {
+            body: prepared.body.clone(),
+            key_images: proved.statement.key_images.clone(),
+            proof: proved.proof.to_bytes(),
+        },
+        elapsed,
+    ))
+}
+
+/// Submits `tx`; marks the inputs pending and records the payment. The
+/// caller saves the state.
+pub fn submit(
+    state: &mut WalletState,
+    client: &NodeClient,
+    prepared: &Prepared,
+    tx: &PrivateTx,
+) -> Result<String, WalletError> {
+    let id = client.submit(&tx.to_bytes()?)?;
+    for n in state
+        .notes
+        .iter_mut()
+        .filter(|n| prepared.inputs.contains(&n.index))
+    {
+        n.pending_by = Some(id.clone());
+    }
+    let mut record = prepared.record.clone();
+    record.id = id.clone();
+    state.sent.push(record);
+    Ok(id)
+}
+
+/// Polls until `id` is committed (or `timeout`); marks the inputs spent on
+/// success, releases them on failure.
+pub fn wait(
+    state: &mut WalletState,
+    client: &NodeClient,
+    id: &str,
+    timeout: Duration,
+) -> Result<Receipt, WalletError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let t = client.transaction(id)?;
+        if let Some(receipt) = t.receipt {
+            let ok = receipt.success;
+            for n in state
+                .notes
+                .iter_mut()
+                .filter(|n| n.pending_by.as_deref() == Some(id))
+            {
+                n.pending_by = None;
+                if ok {
+                    n.spent = true;
+                    n.spent_by = Some(id.to_owned());
+                }
+            }
+            if let Some(r) = state.sent.iter_mut().find(|r| r.id == id) {
+                r.height = Some(receipt.height);
+                r.status = if ok {
+                    "committed".into()
+                } else {
+                    "failed".into()
+                };
+            }
+            if !ok {
+                let (kind, message) = receipt
+                    .error
+                    .map(|e| (e.kind, e.message))
+                    .unwrap_or_else(|| ("unknown".into(), String::new()));
+                return Err(WalletError::TxFailed {
+                    id: id.to_owned(),
+                    height: receipt.height,
+                    kind,
+                    message,
+                });
+            }
+            return Ok(receipt);
+        }
+        if Instant::now() >= deadline {
+            return Err(WalletError::ReceiptTimeout {
+                id: id.to_owned(),
+                seconds: timeout.as_secs(),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ShapeKey;
+    use crate::keys::Seed;
+    use rand::SeedableRng;
+    use ringct_circuit::NetworkId;
+
+    fn wallet(values: &[u64]) -> WalletState {
+        let seed = Seed::random(&mut rand_chacha::ChaCha20Rng::seed_from_u64(8));
+        let mut s = WalletState::new_spending(&NetworkId::devnet(), &seed);
+        for (k, v) in values.iter().enumerate() {
+            s.notes.push(OwnedNote {
+                index: k as u64 * 3,
+                commitment: fe_hex(&ringct_circuit::Fr::from(k as u64 + 1)),
+                value: *v,
+                blinding: fe_hex(&ringct_circuit::Fr::from(9u64)),
+                text: String::new(),
+                key_image: None,
+                spent: false,
+                spent_by: None,
+                pending_by: None,
+            });
+        }
+        s
+    }
+
+    fn status(shapes: &[&str], notes: u64) -> Status {
+        Status {
+            network: "supervm-devnet".into(),
+            height: 1,
+            notes,
+            shapes: shapes
+                .iter()
+                .map(|s| ShapeKey {
+                    shape: s.to_string(),
+                    fingerprint: "ab".repeat(32),
+                })
+                .collect(),
+        }
+    }
+
+    fn keys_dir(shapes: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for s in shapes {
+            std::fs::write(proving_key_path(dir.path(), s.parse().unwrap()), b"").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn chooses_the_fewest_inputs_then_outputs_then_the_largest_ring() {
+        let all = ["1x2-r4", "1x2-r16", "2x2-r16", "1x3-r16", "1x1-r16"];
+        let dir = keys_dir(&all);
+        let w = wallet(&[5, 10, 3]);
+        let (shape, fp, inputs) = choose(&w, &status(&all, 100), dir.path(), 8).unwrap();
+        assert_eq!(shape.to_string(), "1x2-r16");
+        assert_eq!(fp, Fingerprint([0xab; 32]));
+        assert_eq!(inputs.iter().map(|n| n.value).collect::<Vec<_>>(), vec![10]);
+        // 12 needs two notes: the two largest.
+        let (shape, _, inputs) = choose(&w, &status(&all, 100), dir.path(), 12).unwrap();
+        assert_eq!(shape.to_string(), "2x2-r16");
+        assert_eq!(
+            inputs.iter().map(|n| n.value).collect::<Vec<_>>(),
+            vec![10, 5]
+        );
+        // A ledger of 10 notes cannot fill rings of 16: the r4 shape is used.
+        let (shape, _, _) = choose(&w, &status(&all, 10), dir.path(), 8).unwrap();
+        assert_eq!(shape.to_string(), "1x2-r4");
+    }
+
+    #[test]
+    fn refuses_with_the_reason() {
+        let w = wallet(&[5, 10, 3]);
+        let dir = keys_dir(&["1x2-r16", "2x2-r16"]);
+        assert!(matches!(
+            choose(&w, &status(&["1x2-r16"], 100), dir.path(), 19),
+            Err(WalletError::InsufficientFunds {
+                needed: 19,
+                available: 18
+            })
+        ));
+        // Two notes needed, the node accepts only one input.
+        assert!(matches!(
+            choose(&w, &status(&["1x2-r16"], 100), dir.path(), 12),
+            Err(WalletError::NoShape { inputs: 2, .. })
+        ));
+        // The node accepts 2x2-r16 but its proving key is not here.
+        let only_one = keys_dir(&["1x2-r16"]);
+        assert!(matches!(
+            choose(&w, &status(&["2x2-r16"], 100), only_one.path(), 12),
+            Err(WalletError::NoShape { .. })
+        ));
+        assert!(matches!(
+            choose(&w, &status(&["1x2-r16"], 12), dir.path(), 1),
+            Err(WalletError::LedgerTooSmall {
+                notes: 12,
+                ring_size: 16
+            })
+        ));
+        // Pending notes are not spendable.
+        let mut w = wallet(&[10]);
+        w.notes[0].pending_by = Some("tx".into());
+        assert!(matches!(
+            choose(&w, &status(&["1x2-r16"], 100), dir.path(), 1),
+            Err(WalletError::InsufficientFunds { available: 0, .. })
+        ));
+    }
+}
