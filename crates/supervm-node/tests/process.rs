@@ -23,6 +23,14 @@ fn the_binary_serves_metrics_and_stops_cleanly_on_sigterm() {
     assert_eq!(s, 202, "{body}");
     wait_committed(&a, &node.base, body["id"].as_str().unwrap());
 
+    // A malformed submission is counted by its rule.
+    let (s, _) = post(
+        &a,
+        &format!("{}/v1/transactions", node.base),
+        "application/octet-stream",
+        &[2, 2],
+    );
+    assert_eq!(s, 400);
     let mut r = a.get(&format!("{}/metrics", node.metrics)).call().unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let text = r.body_mut().read_to_string().unwrap();
@@ -44,6 +52,7 @@ fn the_binary_serves_metrics_and_stops_cleanly_on_sigterm() {
         "supervm_node_store_size_bytes ".to_owned(),
         "supervm_node_admitted_total{kind=\"private\"} 1".to_owned(),
         "supervm_node_admission_rejected_total{reason=\"InvalidProof\"} 0".to_owned(),
+        "supervm_node_admission_rejected_total{reason=\"malformed_bytes\"} 1".to_owned(),
         "vm_routing_fast_total 1".to_owned(),
         "vm_routing_privacy_total 1".to_owned(),
         "vm_privacy_zk_batch_verify_total{mode=\"batch\"}".to_owned(),

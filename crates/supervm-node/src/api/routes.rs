@@ -73,11 +73,19 @@ pub async fn submit(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
+    // Refusals before admission are counted like admission's own.
+    let counted = |e: NodeError| {
+        crate::metrics::rejected(e.rule());
+        ApiError::from(e)
+    };
     let tx = match content_type.as_str() {
         "application/json" => serde_json::from_slice::<TxJson>(&body)
-            .map_err(|e| NodeError::MalformedJson(e.to_string()))?
-            .to_transaction()?,
-        "application/octet-stream" => Transaction::from_bytes(&body).map_err(NodeError::from)?,
+            .map_err(|e| NodeError::MalformedJson(e.to_string()))
+            .and_then(|j| j.to_transaction())
+            .map_err(counted)?,
+        "application/octet-stream" => Transaction::from_bytes(&body)
+            .map_err(NodeError::from)
+            .map_err(counted)?,
         _ => {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
