@@ -15,12 +15,14 @@
 //! - `dashboards --list-queries [UID]`  print every panel's PromQL, one per line
 //! - `fuzz <target> --seconds N`   run one fuzz target (docs/FUZZING.md)
 //! - `crash --kills N`            the node's long crash test (docs/NODE.md)
+//! - `devnet`                     a local network with wallets paying each other
 //! - `soak --minutes N`           steady load on the node, sampled; fails on growth
 #![forbid(unsafe_code)]
 
 mod bench;
 mod crash;
 mod dashboards;
+mod devnet;
 mod fuzz;
 mod process;
 mod soak;
@@ -57,6 +59,9 @@ pub enum XtaskError {
     /// A fuzzing step could not run, or found a crash.
     #[error("fuzz: {0}")]
     Fuzz(String),
+    /// The devnet could not start, or one of its steps failed.
+    #[error("devnet: {0}")]
+    Devnet(String),
     /// The crash test could not run, or one of its checks failed.
     #[error("crash: {0}")]
     Crash(String),
@@ -88,6 +93,9 @@ commands:
   fuzz <target> --cmin        merge what runs found into fuzz/corpus/<target>/, minimised
   fuzz --list                 list the fuzz targets
   fuzz --seeds                write the hand-made seeds into fuzz/corpus/<target>/
+  devnet [--quick] [--payments N] [--no-monitoring]
+                              a node, wallets paying each other in a loop and, when
+                              installed, Prometheus and Alertmanager; Ctrl-C stops all
   crash --kills N [--seed S]  SIGKILL the node N times under load, checking its state
                               after every restart (docs/NODE.md)
   soak --minutes N [--rate R] [--interval-secs S]
@@ -106,6 +114,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
         Some("crash") => crash::run(&rest),
+        Some("devnet") => devnet::run(&rest),
         Some("soak") => soak::run(&rest),
         // Add new subcommands here, each in its own module with a `run(&[String])`,
         // e.g. `Some("bench") => bench::run(&rest),`, and list them in USAGE.
