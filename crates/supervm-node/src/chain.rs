@@ -101,6 +101,9 @@ pub struct Chain {
     vm: SuperVM,
     store: Arc<Store>,
     recipe: VmRecipe,
+    /// Set when a failed commit could not be undone by reloading the state: no block
+    /// is made again until a restart.
+    diverged: bool,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -148,12 +151,19 @@ impl Chain {
             vm,
             store: Arc::new(store),
             recipe,
+            diverged: false,
         })
     }
 
     /// The runtime (its state is the last committed state).
     pub fn vm(&self) -> &SuperVM {
         &self.vm
+    }
+
+    /// Whether a failed commit left the runtime ahead of the store (see [`Chain::commit`]);
+    /// the node then reports not ready.
+    pub fn diverged(&self) -> bool {
+        self.diverged
     }
 
     /// The store.
@@ -169,6 +179,12 @@ impl Chain {
     /// If the commit fails, the runtime's state is reloaded from the store, so nothing of
     /// the block remains, and the error is returned.
     pub fn commit(&mut self, entries: &[Arc<Entry>]) -> Result<Committed, NodeError> {
+        if self.diverged {
+            return Err(NodeError::Internal(
+                "an earlier commit failed and the state could not be reloaded; restart the node"
+                    .into(),
+            ));
+        }
         let mut verified = VerifiedProofs::with_capacity(entries.len());
         for e in entries {
             if let Some(key) = e.verdict {
@@ -177,8 +193,10 @@ impl Chain {
         }
         let txs: Vec<Transaction> = entries.iter().map(|e| e.tx.clone()).collect();
         let ids: Vec<(TxId, Vec<u8>)> = entries.iter().map(|e| (e.id, e.bytes.clone())).collect();
-        let effects = self.vm.execute_block_effects_verified(&txs, &verified);
+        // Everything that can fail before the commit is done before the runtime's state
+        // moves, so an early error leaves nothing behind.
         let timestamp = now_ms().max(self.store.tip()?.timestamp_ms);
+        let effects = self.vm.execute_block_effects_verified(&txs, &verified);
         let started = Instant::now();
         match self.store.commit_block(timestamp, &ids, &effects) {
             Ok(header) => {
@@ -196,7 +214,22 @@ impl Chain {
                 })
             }
             Err(e) => {
-                self.vm = self.recipe.build(self.store.load_state()?)?;
+                match self
+                    .store
+                    .load_state()
+                    .map_err(NodeError::from)
+                    .and_then(|state| self.recipe.build(state))
+                {
+                    Ok(vm) => self.vm = vm,
+                    // The runtime is ahead of the store and cannot be brought back: refuse
+                    // every further block until a restart reloads the state.
+                    Err(reload) => {
+                        self.diverged = true;
+                        return Err(NodeError::Internal(format!(
+                            "commit failed ({e}) and the state could not be reloaded ({reload}); restart the node"
+                        )));
+                    }
+                }
                 Err(e.into())
             }
         }

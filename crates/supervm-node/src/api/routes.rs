@@ -393,7 +393,16 @@ pub async fn healthz() -> &'static str {
     tag = "node"
 )]
 pub async fn readyz(State(shared): State<Arc<Shared>>) -> Result<&'static str, ApiError> {
-    if shared.ready.load(Ordering::Acquire) && !shared.shutting_down.load(Ordering::Acquire) {
+    // Never wait for the chain here: a block being made holds it.
+    let diverged = match shared.chain.try_read() {
+        Ok(chain) => chain.diverged(),
+        Err(std::sync::TryLockError::WouldBlock) => false,
+        Err(std::sync::TryLockError::Poisoned(_)) => true,
+    };
+    if shared.ready.load(Ordering::Acquire)
+        && !shared.shutting_down.load(Ordering::Acquire)
+        && !diverged
+    {
         Ok("ready\n")
     } else {
         Err(ApiError::new(
