@@ -48,6 +48,37 @@ pub fn apply_edits(bytes: &mut [u8], script: &[u8]) {
     }
 }
 
+/// Reads structured parameters from the fuzz bytes, zero once they run out.
+pub struct Params<'a> {
+    /// The bytes not read yet.
+    pub bytes: &'a [u8],
+}
+
+impl Params<'_> {
+    /// The next byte.
+    pub fn byte(&mut self) -> u8 {
+        match self.bytes.split_first() {
+            Some((&b, rest)) => {
+                self.bytes = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+
+    /// The next two bytes, little-endian.
+    pub fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.byte(), self.byte()])
+    }
+
+    /// The next eight bytes, little-endian.
+    pub fn u64(&mut self) -> u64 {
+        let mut b = [0u8; 8];
+        b.iter_mut().for_each(|x| *x = self.byte());
+        u64::from_le_bytes(b)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

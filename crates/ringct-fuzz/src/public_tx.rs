@@ -17,7 +17,7 @@
 //! - every proper prefix of a valid encoding is refused, and one extra byte
 //!   is refused as trailing.
 
-use crate::mode::{apply_edits, split, Mode};
+use crate::mode::{apply_edits, split, Mode, Params};
 use supervm_runtime::{
     Address, DecodeError, Instruction, ObjectId, ObjectRef, Program, PublicTx, Transaction,
     KIND_PUBLIC,
@@ -54,34 +54,12 @@ fn check_bytes(bytes: &[u8]) {
     }
 }
 
-/// Reads parameters from the fuzz bytes, zero once they run out.
-struct Params<'a> {
-    bytes: &'a [u8],
-}
-
-impl Params<'_> {
-    fn byte(&mut self) -> u8 {
-        match self.bytes.split_first() {
-            Some((&b, rest)) => {
-                self.bytes = rest;
-                b
-            }
-            None => 0,
-        }
-    }
-
-    fn u64(&mut self) -> u64 {
-        let mut b = [0u8; 8];
-        b.iter_mut().for_each(|x| *x = self.byte());
-        u64::from_le_bytes(b)
-    }
-
-    fn id(&mut self) -> [u8; 32] {
-        let mut id = [0u8; 32];
-        id[0] = self.byte();
-        id[31] = self.byte();
-        id
-    }
+/// A 32-byte id whose first and last bytes come from the fuzz bytes.
+fn id(p: &mut Params<'_>) -> [u8; 32] {
+    let mut id = [0u8; 32];
+    id[0] = p.byte();
+    id[31] = p.byte();
+    id
 }
 
 /// Structured layout: `objects, instructions` (each `byte mod 9`), then per
@@ -91,10 +69,10 @@ fn structured(rest: &[u8]) {
     let mut p = Params { bytes: rest };
     let objects = usize::from(p.byte() % 9);
     let instructions = usize::from(p.byte() % 9);
-    let sender = Address(p.id());
+    let sender = Address(id(&mut p));
     let objects: Vec<ObjectRef> = (0..objects)
         .map(|_| {
-            let id = ObjectId(p.id());
+            let id = ObjectId(id(&mut p));
             let exact = p.byte() & 1 == 1;
             let version = p.u64();
             ObjectRef {
@@ -106,14 +84,14 @@ fn structured(rest: &[u8]) {
     let program: Vec<Instruction> = (0..instructions)
         .map(|_| match p.byte() % 4 {
             0 => Instruction::Transfer {
-                from: ObjectId(p.id()),
-                to: ObjectId(p.id()),
+                from: ObjectId(id(&mut p)),
+                to: ObjectId(id(&mut p)),
                 amount: p.u64(),
             },
             1 => {
                 let len = usize::from(p.byte() % 65);
                 Instruction::Write {
-                    object: ObjectId(p.id()),
+                    object: ObjectId(id(&mut p)),
                     data: (0..len).map(|_| p.byte()).collect(),
                 }
             }

@@ -305,31 +305,6 @@ fn tx_encoding() -> Vec<Seed> {
     ]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_target_has_seeds_with_distinct_names() {
-        for t in crate::TARGETS {
-            let s = seeds(t.name);
-            assert!(!s.is_empty(), "{}", t.name);
-            let mut names: Vec<_> = s.iter().map(|s| s.name.as_str()).collect();
-            names.sort_unstable();
-            names.dedup();
-            assert_eq!(names.len(), s.len(), "{}", t.name);
-            for seed in &s {
-                assert!(seed
-                    .name
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
-                (t.run)(&seed.bytes);
-            }
-        }
-        assert!(seeds("nope").is_empty());
-    }
-}
-
 fn public_tx() -> Vec<Seed> {
     use supervm_runtime::{
         Address, Instruction, ObjectId, ObjectRef, Program, PublicTx, Transaction,
@@ -381,4 +356,29 @@ fn public_tx() -> Vec<Seed> {
         &[3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 1, 2, 3],
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_target_has_seeds_with_distinct_names() {
+        for t in crate::TARGETS {
+            let s = seeds(t.name);
+            assert!(!s.is_empty(), "{}", t.name);
+            let mut names: Vec<_> = s.iter().map(|s| s.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), s.len(), "{}", t.name);
+            for seed in &s {
+                assert!(seed
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+                (t.run)(&seed.bytes);
+            }
+        }
+        assert!(seeds("nope").is_empty());
+    }
 }

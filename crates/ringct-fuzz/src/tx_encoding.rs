@@ -22,7 +22,7 @@
 //!   encodes round-trips; every proper prefix of an encoding is refused as
 //!   truncated, and one extra byte as trailing.
 
-use crate::mode::{apply_edits, split, Mode};
+use crate::mode::{apply_edits, split, Mode, Params};
 use crate::public_inputs::below_r;
 use crate::valid;
 use ark_bls12_381::Fr;
@@ -43,33 +43,6 @@ pub fn tx_encoding(data: &[u8]) {
             check_tx_bytes(bytes);
         }
         Some((Mode::Structured, rest)) => structured(rest),
-    }
-}
-
-/// Reads structured parameters from the fuzz bytes, zero once they run out.
-struct Params<'a> {
-    bytes: &'a [u8],
-}
-
-impl Params<'_> {
-    fn byte(&mut self) -> u8 {
-        match self.bytes.split_first() {
-            Some((&b, rest)) => {
-                self.bytes = rest;
-                b
-            }
-            None => 0,
-        }
-    }
-
-    fn u16(&mut self) -> u16 {
-        u16::from_le_bytes([self.byte(), self.byte()])
-    }
-
-    fn u64(&mut self) -> u64 {
-        let mut b = [0u8; 8];
-        b.iter_mut().for_each(|x| *x = self.byte());
-        u64::from_le_bytes(b)
     }
 }
 
