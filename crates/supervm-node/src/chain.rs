@@ -124,11 +124,12 @@ impl Chain {
             path: config.data_dir.clone(),
             source,
         })?;
-        let store = Store::init(
+        let store = Store::init_with(
             &config.store_path(),
             verifiers.identity(&config.network),
             &genesis.diff,
             genesis.timestamp_ms,
+            &config.store_options()?,
         )?;
         Ok(store.tip()?)
     }
@@ -139,7 +140,11 @@ impl Chain {
         if !path.exists() {
             return Err(NodeError::NotInitialised(path));
         }
-        let store = Store::open(&path, verifiers.identity(&config.network))?;
+        let store = Store::open_with(
+            &path,
+            verifiers.identity(&config.network),
+            &config.store_options()?,
+        )?;
         let recipe = VmRecipe {
             network: config.network.clone(),
             fallback: FallbackPolicy::from_env()?,
@@ -265,7 +270,11 @@ pub fn replay(
     verifiers: Verifiers,
     genesis: &Genesis,
 ) -> Result<Result<ReplayReport, ReplayMismatch>, NodeError> {
-    let store = Store::open(store_path, verifiers.identity(&config.network))?;
+    let store = Store::open_with(
+        store_path,
+        verifiers.identity(&config.network),
+        &config.store_options()?,
+    )?;
     let recipe = VmRecipe {
         network: config.network.clone(),
         fallback: FallbackPolicy::from_env()?,

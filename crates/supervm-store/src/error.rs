@@ -16,6 +16,16 @@ pub enum StoreError {
         /// The database's error.
         source: redb::Error,
     },
+    /// A page-cache budget outside the accepted bounds.
+    #[error("store cache size {bytes} bytes is outside {min}..={max}")]
+    CacheSize {
+        /// The budget asked for.
+        bytes: usize,
+        /// Smallest accepted.
+        min: usize,
+        /// Largest accepted.
+        max: usize,
+    },
     /// `open` found no initialised store at the path.
     #[error("no initialised store at {0}; run `supervm-node init` first")]
     NotInitialised(PathBuf),

@@ -18,6 +18,8 @@
 //!   is written.
 //! - Opening a store written by another schema version, for another network or
 //!   with other verifying keys is a typed error ([`StoreError`]).
+//! - Its memory is bounded: redb's page cache gets an explicit budget
+//!   ([`options`], 64 MiB by default) instead of redb's 1 GiB.
 //! - The state digest of every block chains the previous digest with the
 //!   block's state diff ([`digest`]), so replaying the blocks from genesis must
 //!   reproduce every digest.
@@ -33,10 +35,12 @@ pub mod codec;
 pub mod digest;
 pub mod error;
 pub mod identity;
+pub mod options;
 pub mod store;
 pub mod tables;
 
 pub use digest::{state_digest, Digest};
 pub use error::StoreError;
 pub use identity::{StoreIdentity, SCHEMA_VERSION};
+pub use options::StoreOptions;
 pub use store::{BlockHeader, BlockRecord, LedgerNote, Store, StoredError, StoredReceipt};

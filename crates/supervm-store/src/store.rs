@@ -13,6 +13,7 @@ use crate::codec::{decode_object, encode_object, path_byte, path_of, u32_len, By
 use crate::digest::{state_digest, Digest};
 use crate::error::{BackendExt, StoreError};
 use crate::identity::{hex, StoreIdentity, SCHEMA_VERSION};
+use crate::options::StoreOptions;
 use crate::tables::{self, meta};
 
 /// A block's header as stored.
@@ -300,10 +301,21 @@ impl Store {
         genesis: &StateDiff,
         timestamp_ms: u64,
     ) -> Result<Store, StoreError> {
+        Self::init_with(path, identity, genesis, timestamp_ms, &StoreOptions::default())
+    }
+
+    /// [`Store::init`] with explicit [`StoreOptions`].
+    pub fn init_with(
+        path: &FsPath,
+        identity: StoreIdentity,
+        genesis: &StateDiff,
+        timestamp_ms: u64,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
         // Genesis must itself be a valid state; checked before touching the disk.
         State::new().apply(genesis)?;
         let created = !path.exists();
-        let result = Self::init_at(path, identity, genesis, timestamp_ms);
+        let result = Self::init_at(path, identity, genesis, timestamp_ms, options);
         if result.is_err() && created {
             // Leave nothing half-made behind: the file did not exist before.
             let _ = std::fs::remove_file(path);
@@ -316,8 +328,9 @@ impl Store {
         identity: StoreIdentity,
         genesis: &StateDiff,
         timestamp_ms: u64,
+        options: &StoreOptions,
     ) -> Result<Store, StoreError> {
-        let db = Database::create(path).during("create")?;
+        let db = options.builder().create(path).during("create")?;
         {
             let read = db.begin_read().during("begin read")?;
             if let Ok(t) = read.open_table(tables::META) {
@@ -368,10 +381,19 @@ impl Store {
     /// Opens the store at `path`, checking its schema version, network and
     /// verifying-key fingerprints against `identity` (see [`StoreIdentity`]).
     pub fn open(path: &FsPath, identity: StoreIdentity) -> Result<Store, StoreError> {
+        Self::open_with(path, identity, &StoreOptions::default())
+    }
+
+    /// [`Store::open`] with explicit [`StoreOptions`].
+    pub fn open_with(
+        path: &FsPath,
+        identity: StoreIdentity,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
         if !path.exists() {
             return Err(StoreError::NotInitialised(path.to_path_buf()));
         }
-        let db = Database::create(path).during("open")?;
+        let db = options.builder().create(path).during("open")?;
         let store = Store {
             db,
             path: path.to_path_buf(),

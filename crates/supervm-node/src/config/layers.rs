@@ -47,6 +47,8 @@ pub(super) struct FileConfig {
     metrics: FileMetrics,
     #[serde(default)]
     verify: FileVerify,
+    #[serde(default)]
+    store: FileStore,
     /// Values from the environment and flags, as text, by setting.
     #[serde(skip)]
     text: BTreeMap<&'static str, Sourced>,
@@ -98,6 +100,12 @@ struct FileVerify {
     max_latency_ms: Option<u64>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStore {
+    cache_bytes: Option<u64>,
+}
+
 /// Setting keys (as the file spells them).
 mod key {
     pub const DATA_DIR: &str = "data_dir";
@@ -111,6 +119,7 @@ mod key {
     pub const MEMPOOL_MAX_BYTES: &str = "mempool.max_bytes";
     pub const API_LISTEN: &str = "api.listen";
     pub const METRICS_LISTEN: &str = "metrics.listen";
+    pub const STORE_CACHE_BYTES: &str = "store.cache_bytes";
 }
 
 impl FileConfig {
@@ -141,6 +150,7 @@ impl FileConfig {
             (env::MEMPOOL_MAX_TXS, key::MEMPOOL_MAX_TXS),
             (env::MEMPOOL_MAX_BYTES, key::MEMPOOL_MAX_BYTES),
             (env::THREADS, key::THREADS),
+            (env::STORE_CACHE_BYTES, key::STORE_CACHE_BYTES),
         ];
         for (var, setting) in pairs {
             let Some(value) = lookup(var) else { continue };
@@ -408,6 +418,14 @@ impl FileConfig {
         }
         if let Some(n) = self.number(key::THREADS, self.threads, 1, bounds::MAX_THREADS as u64)? {
             c.threads = n as usize;
+        }
+        if let Some(n) = self.number(
+            key::STORE_CACHE_BYTES,
+            self.store.cache_bytes,
+            bounds::MIN_STORE_CACHE_BYTES as u64,
+            bounds::MAX_STORE_CACHE_BYTES as u64,
+        )? {
+            c.store_cache_bytes = n as usize;
         }
         if c.block_max_bytes > c.mempool_max_bytes {
             return Err(NodeError::setting(

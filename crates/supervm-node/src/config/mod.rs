@@ -54,6 +54,10 @@ pub mod bounds {
     pub const MAX_VERIFY_LATENCY_MS: u64 = 10_000;
     /// Most runtime threads (the prover's bound).
     pub const MAX_THREADS: usize = 256;
+    /// The store's page-cache budget: 1 MiB to 64 GiB (the store's own bounds).
+    pub const MIN_STORE_CACHE_BYTES: usize = supervm_store::options::MIN_CACHE_BYTES;
+    /// Largest store page-cache budget.
+    pub const MAX_STORE_CACHE_BYTES: usize = supervm_store::options::MAX_CACHE_BYTES;
 }
 
 /// Names of the environment variables the node reads (besides the runtime's).
@@ -80,6 +84,8 @@ pub mod env {
     pub const MEMPOOL_MAX_BYTES: &str = "SUPERVM_NODE_MEMPOOL_MAX_BYTES";
     /// Runtime threads.
     pub const THREADS: &str = "SUPERVM_NODE_THREADS";
+    /// The store's page-cache budget, in bytes.
+    pub const STORE_CACHE_BYTES: &str = "SUPERVM_NODE_STORE_CACHE_BYTES";
     /// Every variable above.
     pub const ALL: &[&str] = &[
         DATA_DIR,
@@ -93,6 +99,7 @@ pub mod env {
         MEMPOOL_MAX_TXS,
         MEMPOOL_MAX_BYTES,
         THREADS,
+        STORE_CACHE_BYTES,
     ];
 }
 
@@ -149,13 +156,16 @@ pub struct NodeConfig {
     pub verify_max_latency: Duration,
     /// Threads of the runtime and the verifiers.
     pub threads: usize,
+    /// The store's page-cache budget, in bytes (redb's own default would be 1 GiB).
+    pub store_cache_bytes: usize,
 }
 
 impl NodeConfig {
     /// Defaults for a data dir: devnet, no keys, 1 s blocks of at most 1 000
     /// transactions and 8 MiB, a 100 000-transaction / 256 MiB mempool, the API on
     /// 127.0.0.1:8645 and metrics on 127.0.0.1:9100, 1 MiB bodies, 30 s requests, 1 024
-    /// concurrent requests, verification batches of 64 within 20 ms, 2 threads.
+    /// concurrent requests, verification batches of 64 within 20 ms, 2 threads, a
+    /// 64 MiB store cache.
     pub fn defaults(data_dir: PathBuf) -> Self {
         NodeConfig {
             data_dir,
@@ -177,12 +187,20 @@ impl NodeConfig {
             verify_max_batch: 64,
             verify_max_latency: Duration::from_millis(20),
             threads: 2,
+            store_cache_bytes: supervm_store::options::DEFAULT_CACHE_BYTES,
         }
     }
 
     /// The store's path.
     pub fn store_path(&self) -> PathBuf {
         self.data_dir.join(STORE_FILE)
+    }
+
+    /// How the store opens its database.
+    pub fn store_options(&self) -> Result<supervm_store::StoreOptions, NodeError> {
+        Ok(supervm_store::StoreOptions::with_cache_bytes(
+            self.store_cache_bytes,
+        )?)
     }
 
     /// Loads the configuration: defaults, then `file` (if any), then the environment

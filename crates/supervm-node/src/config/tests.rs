@@ -79,6 +79,8 @@ fn bounds_and_bad_values_name_their_source() {
         (env::SHAPES, "2x2-r5"),
         (env::MEMPOOL_MAX_BYTES, "12"),
         (env::DATA_DIR, "  "),
+        (env::STORE_CACHE_BYTES, "1048575"),
+        (env::STORE_CACHE_BYTES, "68719476737"),
     ] {
         let err = load_text(base, &[(env_var, value)], &Overrides::default()).unwrap_err();
         match &err {
@@ -94,6 +96,38 @@ fn bounds_and_bad_values_name_their_source() {
     .unwrap_err();
     assert!(
         matches!(&err, NodeError::InvalidSetting { setting, .. } if setting == "block.max_txs"),
+        "{err}"
+    );
+}
+
+#[test]
+fn store_cache_defaults_to_64_mib_and_follows_file_then_env() {
+    let base = "data_dir = \"/x\"\n";
+    let c = load_text(base, &[], &Overrides::default()).unwrap();
+    assert_eq!(c.store_cache_bytes, 64 << 20);
+    let c = load_text(
+        &format!("{base}[store]\ncache_bytes = 8388608\n"),
+        &[],
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(c.store_cache_bytes, 8 << 20);
+    assert_eq!(c.store_options().unwrap().cache_bytes(), 8 << 20);
+    let c = load_text(
+        &format!("{base}[store]\ncache_bytes = 8388608\n"),
+        &[(env::STORE_CACHE_BYTES, "2097152")],
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(c.store_cache_bytes, 2 << 20);
+    let err = load_text(
+        &format!("{base}[store]\ncache_bytes = 1\n"),
+        &[],
+        &Overrides::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, NodeError::InvalidSetting { setting, .. } if setting == "store.cache_bytes"),
         "{err}"
     );
 }
