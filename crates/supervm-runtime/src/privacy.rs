@@ -174,6 +174,10 @@ pub struct PreparedPrivate {
     pub key: VerdictKey,
 }
 
+/// One shape's batch in step 2: the transactions' positions (in `txs`), and each one's
+/// proof bytes with its derived public inputs, decoded only when the batch is verified.
+type ShapeBatch<'t> = (Vec<usize>, Vec<(&'t [u8], Vec<Fr>)>);
+
 /// Where a transaction stands between steps 1 and 3.
 enum Pending {
     /// Failed step 1 with this error.
@@ -272,7 +276,7 @@ pub(crate) fn run(
     let mut claimed_images: HashSet<KeyImage> = HashSet::new();
     let mut claimed_outputs: HashSet<NoteCommitment> = HashSet::new();
     let mut pending: Vec<Pending> = Vec::with_capacity(txs.len());
-    let mut batches: BTreeMap<Shape, (Vec<usize>, Vec<(&[u8], Vec<Fr>)>)> = BTreeMap::new();
+    let mut batches: BTreeMap<Shape, ShapeBatch<'_>> = BTreeMap::new();
     for (k, ((_, tx), p)) in txs.iter().zip(prepared).enumerate() {
         let p = match p {
             Ok(p) => p,

@@ -152,9 +152,12 @@ fn fixture(shape: Shape, plan: &Plan, n: usize) -> Result<Fixture, String> {
     })
 }
 
+/// A proof and its public inputs as bytes.
+type Wire = (Vec<u8>, Vec<[u8; PUBLIC_INPUT_LEN]>);
+
 /// The wire form of `items`: each proof as 192 compressed bytes, each public input as
 /// 32 bytes.
-fn wire_items(items: &[Item]) -> Result<Vec<(Vec<u8>, Vec<[u8; PUBLIC_INPUT_LEN]>)>, String> {
+fn wire_items(items: &[Item]) -> Result<Vec<Wire>, String> {
     items
         .iter()
         .map(|item| {

@@ -349,9 +349,13 @@ mod tests {
             vec![Fr::from(5u64), Fr::from(3u64)],
         ];
         let inv = invert(&a).expect("invertible");
-        for i in 0..2 {
+        for (i, row) in a.iter().enumerate() {
             for j in 0..2 {
-                let x: Fr = (0..2).map(|k| a[i][k] * inv[k][j]).sum();
+                let x: Fr = row
+                    .iter()
+                    .zip(&inv)
+                    .map(|(r, inv_row)| *r * inv_row[j])
+                    .sum();
                 assert_eq!(x, if i == j { one } else { Fr::zero() });
             }
         }
