@@ -39,20 +39,25 @@
 //!       received note would be paid twice and could spend once;
 //!
 //!    then the statement is derived, never taken from the sender: ring roots are
-//!    recomputed from the ledger's commitments at the listed indices, key images and
-//!    output commitments come from the transaction, the fee from the body, and `ctx` is
-//!    the binding of the body on this network (`PrivateTx::binding`). The proof bytes and
-//!    these public inputs make a `ringct_verifier::Item` (the verifier decodes the proof
-//!    strictly), named by a [`VerdictKey`] (the verifying key's fingerprint, the shape,
-//!    the public inputs and the proof bytes). This step runs in parallel over the
-//!    transactions (on the runtime's pool); results are collected in block order. None of
-//!    these rules costs a pairing.
+//!    recomputed from the ledger's commitments at the listed indices (once per ring
+//!    content: a bounded memo keyed by the member commitments themselves, so a ring seen
+//!    at admission, earlier in the block or in an earlier block is not hashed again; see
+//!    `privacy/ring_roots.rs`), key images and output commitments come from the
+//!    transaction, the fee from the body, and `ctx` is the binding of the body on this
+//!    network (`PrivateTx::binding`). The proof bytes and these public inputs are named by
+//!    a [`VerdictKey`] (the verifying key's fingerprint, the shape, the public inputs and
+//!    the proof bytes), computed only when a set of verified proofs is given. This step
+//!    runs in parallel over the transactions (on the runtime's pool); results are
+//!    collected in block order. It decodes no proof, and none of these rules costs a
+//!    pairing.
 //! 2. **Verification.** Walking the block in order, a transaction that passed step 1 and
 //!    shares a key image or an output commitment with an *earlier* transaction that passed
 //!    step 1 is *deferred*; a transaction whose key is in the [`VerifiedProofs`] given to
 //!    the block has the verdict `Valid` without verification (see below); every other one
 //!    goes into one `BatchVerifier::verify_batch` call per shape present in the block (one
-//!    call in the usual single-shape block). A proof that does not verify
+//!    call in the usual single-shape block). Only these proofs are decoded (strictly, by
+//!    `ringct_verifier::Item`, in parallel), once each: a deferred one only if step 3
+//!    verifies it, one whose key is in the set never. A proof that does not verify
 //!    (`InvalidProof`) fails only its own transaction: the verifier gives every item its
 //!    own verdict.
 //! 3. **Apply**, one transaction after the other in block order. A transaction that
@@ -123,8 +128,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use ringct_circuit::{NetworkId, NoteCommitment, Ring, RingCtStatement, RingRoot, Shape};
-use ringct_verifier::{BatchVerifier, Item, Verdict, VerifierError};
+use ringct_circuit::{Fr, NetworkId, NoteCommitment, RingCtStatement, RingRoot, Shape};
+use ringct_verifier::{BatchVerifier, Fingerprint, Item, Verdict, VerifierError};
 
 use crate::diff::{NewNote, SpentKeyImage, StateDiff};
 use crate::error::TxError;
@@ -133,6 +138,8 @@ use crate::receipt::Receipt;
 use crate::state::State;
 use crate::transaction::PrivateTx;
 use crate::verified::{VerdictKey, VerifiedProofs};
+
+mod ring_roots;
 
 /// Largest memo an output may carry, in bytes: the protocol's bound
 /// ([`ringct_circuit::MAX_MEMO_BYTES`]), which bounds the cost of the transaction binding.
@@ -167,6 +174,10 @@ pub struct PreparedPrivate {
     pub key: VerdictKey,
 }
 
+/// One shape's batch in step 2: the transactions' positions (in `txs`), and each one's
+/// proof bytes with its derived public inputs, decoded only when the batch is verified.
+type ShapeBatch<'t> = (Vec<usize>, Vec<(&'t [u8], Vec<Fr>)>);
+
 /// Where a transaction stands between steps 1 and 3.
 enum Pending {
     /// Failed step 1 with this error.
@@ -176,9 +187,29 @@ enum Pending {
     Batched(Result<(), TxError>),
     /// Conflicts with an earlier transaction of the block that passed step 1: verified
     /// in step 3 only if that earlier one was rejected (and its key is not in the set of
-    /// verified proofs). Boxed: an item holds its proof and public inputs, and deferral is
-    /// rare.
-    Deferred(Box<PreparedPrivate>),
+    /// verified proofs); its proof is decoded only then.
+    Deferred(Derived),
+}
+
+/// Step 1's result for one transaction, before any decoding: the shape, the public inputs
+/// the runtime derived, and the fingerprint of the verifying key they are for.
+pub(crate) struct Derived {
+    shape: Shape,
+    inputs: Vec<Fr>,
+    fingerprint: Fingerprint,
+}
+
+impl Derived {
+    /// The [`VerdictKey`] of verifying `proof` against these inputs. Computed only where it
+    /// is used: for admission, and in a block whose set of verified proofs is not empty.
+    fn key(&self, proof: &[u8]) -> VerdictKey {
+        VerdictKey::derive(&self.fingerprint, &self.shape, &self.inputs, proof)
+    }
+
+    /// Whether `proof` against these inputs was verified before the block.
+    fn verified_in(&self, verified: &VerifiedProofs, proof: &[u8]) -> bool {
+        !verified.is_empty() && verified.contains(&self.key(proof))
+    }
 }
 
 /// The verifier for `shape`, on the runtime's pool when it has one.
@@ -229,12 +260,13 @@ pub(crate) fn run(
         return;
     }
 
-    // Step 1: checks and public inputs, against the state at the start of the phase.
-    let prepared: Vec<Result<PreparedPrivate, TxError>> = {
+    // Step 1: checks and public inputs, against the state at the start of the phase. No
+    // proof is decoded here: only those that step 2 verifies are, once.
+    let prepared: Vec<Result<Derived, TxError>> = {
         let state = &*state;
         install(pool.map(|p| &**p), || {
             txs.par_iter()
-                .map(|(_, tx)| prepare(tx, state, network, verifiers))
+                .map(|(_, tx)| derive(tx, state, network, verifiers))
                 .collect()
         })
     };
@@ -244,7 +276,7 @@ pub(crate) fn run(
     let mut claimed_images: HashSet<KeyImage> = HashSet::new();
     let mut claimed_outputs: HashSet<NoteCommitment> = HashSet::new();
     let mut pending: Vec<Pending> = Vec::with_capacity(txs.len());
-    let mut batches: BTreeMap<Shape, (Vec<usize>, Vec<Item>)> = BTreeMap::new();
+    let mut batches: BTreeMap<Shape, ShapeBatch<'_>> = BTreeMap::new();
     for (k, ((_, tx), p)) in txs.iter().zip(prepared).enumerate() {
         let p = match p {
             Ok(p) => p,
@@ -259,14 +291,14 @@ pub(crate) fn run(
         claimed_images.extend(tx.key_images.iter().copied());
         claimed_outputs.extend(outputs);
         if conflicts {
-            pending.push(Pending::Deferred(Box::new(p)));
-        } else if verified.contains(&p.key) {
+            pending.push(Pending::Deferred(p));
+        } else if p.verified_in(verified, &tx.proof) {
             // Verified before the block, against the same key, inputs and proof.
             pending.push(Pending::Batched(Ok(())));
         } else {
-            let (positions, items) = batches.entry(p.shape).or_default();
+            let (positions, wire) = batches.entry(p.shape).or_default();
             positions.push(k);
-            items.push(p.item);
+            wire.push((tx.proof.as_slice(), p.inputs));
             // Replaced by the verdict below; a missing verdict keeps it rejected.
             pending.push(Pending::Batched(Err(TxError::InvalidProof {
                 reason: VerifierError::EquationFailed,
@@ -275,11 +307,18 @@ pub(crate) fn run(
     }
 
     // Step 2: one batch per shape; every batched transaction gets its own verdict.
-    for (shape, (positions, items)) in &batches {
-        let Some(verifier) = verifier_for(verifiers, shape, pool) else {
+    for (shape, (positions, wire)) in batches {
+        let Some(verifier) = verifier_for(verifiers, &shape, pool) else {
             continue; // step 1 only passes configured shapes
         };
-        let report = verifier.verify_batch(items);
+        // Strict decoding (the verifier's rules), in parallel, of exactly the proofs this
+        // batch verifies.
+        let items: Vec<Item> = install(pool.map(|p| &**p), || {
+            wire.into_par_iter()
+                .map(|(proof, inputs)| Item::from_proof_bytes(proof, inputs))
+                .collect()
+        });
+        let report = verifier.verify_batch(&items);
         for (&k, verdict) in positions.iter().zip(report.verdicts) {
             pending[k] = Pending::Batched(outcome_of(verdict));
         }
@@ -298,12 +337,13 @@ pub(crate) fn run(
                 in_block_conflict(tx, &spent_in_block, &created_in_block).and_then(|()| {
                     // The earlier transaction it conflicted with was rejected: verify
                     // this one now, alone, unless it was verified before the block.
-                    if verified.contains(&p.key) {
+                    if p.verified_in(verified, &tx.proof) {
                         return Ok(());
                     }
+                    let item = Item::from_proof_bytes(&tx.proof, p.inputs);
                     match verifier_for(verifiers, &p.shape, pool) {
                         Some(v) => v
-                            .verify_batch(std::slice::from_ref(&p.item))
+                            .verify_batch(std::slice::from_ref(&item))
                             .verdicts
                             .into_iter()
                             .next()
@@ -387,8 +427,8 @@ fn first_repeat<T: Eq + std::hash::Hash>(
     None
 }
 
-/// Step 1 for one transaction: the structural and ledger rules in the documented order,
-/// then the statement derived from `state`, the item to verify and its verdict key.
+/// Step 1 for one transaction, as admission runs it: [`derive`], then the item to verify
+/// (the proof decoded strictly) and the verdict key.
 /// [`SuperVM::prepare_private`](crate::SuperVM::prepare_private) is this function.
 pub(crate) fn prepare(
     tx: &PrivateTx,
@@ -396,6 +436,25 @@ pub(crate) fn prepare(
     network: &NetworkId,
     verifiers: &BTreeMap<Shape, BatchVerifier>,
 ) -> Result<PreparedPrivate, TxError> {
+    let derived = derive(tx, state, network, verifiers)?;
+    let key = derived.key(&tx.proof);
+    Ok(PreparedPrivate {
+        shape: derived.shape,
+        item: Item::from_proof_bytes(&tx.proof, derived.inputs),
+        key,
+    })
+}
+
+/// Step 1's rules and derivation for one transaction: the structural and ledger rules in
+/// the documented order, then the statement's public inputs derived from `state` (ring
+/// roots through [`ring_roots::root_of`], computed once per ring content). Decodes
+/// nothing and hashes nothing beyond `ctx` and the ring roots.
+fn derive(
+    tx: &PrivateTx,
+    state: &State,
+    network: &NetworkId,
+    verifiers: &BTreeMap<Shape, BatchVerifier>,
+) -> Result<Derived, TxError> {
     let body = &tx.body;
     let shape = body.shape;
     // Only valid shapes can be configured, so `shape` is valid past this point.
@@ -492,13 +551,11 @@ pub(crate) fn prepare(
         .enumerate()
         .map(|(input, members)| {
             let got = members.len();
-            Ring::new(members)
-                .map(|ring| ring.root())
-                .map_err(|_| TxError::RingSizeMismatch {
-                    input,
-                    expected: ring_size,
-                    got,
-                })
+            ring_roots::root_of(members).map_err(|_| TxError::RingSizeMismatch {
+                input,
+                expected: ring_size,
+                got,
+            })
         })
         .collect::<Result<Vec<RingRoot>, _>>()?;
     let statement = RingCtStatement {
@@ -510,10 +567,9 @@ pub(crate) fn prepare(
         ctx,
     };
     let inputs = statement.to_public_inputs();
-    let key = VerdictKey::derive(&verifier.fingerprint(), &shape, &inputs, &tx.proof);
-    Ok(PreparedPrivate {
+    Ok(Derived {
         shape,
-        item: Item::from_proof_bytes(&tx.proof, inputs),
-        key,
+        inputs,
+        fingerprint: verifier.fingerprint(),
     })
 }

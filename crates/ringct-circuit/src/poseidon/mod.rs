@@ -12,5 +12,5 @@ mod params;
 
 pub use gadget::permute_var;
 pub use hash::{hash2, hash2_var, hash3, hash3_var, hash4, hash4_var, Tag};
-pub use native::permute;
+pub use native::{permute, permute_plain};
 pub use params::{params, PoseidonParams, Width, ALPHA, FULL_ROUNDS};
