@@ -141,6 +141,8 @@ use crate::verified::{VerdictKey, VerifiedProofs};
 
 mod ring_roots;
 
+pub(crate) use ring_roots::RingRootMemo;
+
 /// Largest memo an output may carry, in bytes: the protocol's bound
 /// ([`ringct_circuit::MAX_MEMO_BYTES`]), which bounds the cost of the transaction binding.
 pub const MAX_MEMO_BYTES: usize = ringct_circuit::MAX_MEMO_BYTES;
@@ -239,6 +241,8 @@ pub(crate) struct Phase<'a> {
     pub(crate) pool: Option<&'a Arc<rayon::ThreadPool>>,
     /// Keys of proofs already found valid: their transactions skip verification.
     pub(crate) verified: &'a VerifiedProofs,
+    /// The runtime's ring-root memo.
+    pub(crate) ring_roots: &'a RingRootMemo,
 }
 
 /// Runs the Privacy phase over `txs` (in block order) and writes each transaction's
@@ -255,6 +259,7 @@ pub(crate) fn run(
         verifiers,
         pool,
         verified,
+        ring_roots,
     } = *phase;
     if txs.is_empty() {
         return;
@@ -266,7 +271,7 @@ pub(crate) fn run(
         let state = &*state;
         install(pool.map(|p| &**p), || {
             txs.par_iter()
-                .map(|(_, tx)| derive(tx, state, network, verifiers))
+                .map(|(_, tx)| derive(tx, state, network, verifiers, ring_roots))
                 .collect()
         })
     };
@@ -435,8 +440,9 @@ pub(crate) fn prepare(
     state: &State,
     network: &NetworkId,
     verifiers: &BTreeMap<Shape, BatchVerifier>,
+    ring_roots: &RingRootMemo,
 ) -> Result<PreparedPrivate, TxError> {
-    let derived = derive(tx, state, network, verifiers)?;
+    let derived = derive(tx, state, network, verifiers, ring_roots)?;
     let key = derived.key(&tx.proof);
     Ok(PreparedPrivate {
         shape: derived.shape,
@@ -447,13 +453,14 @@ pub(crate) fn prepare(
 
 /// Step 1's rules and derivation for one transaction: the structural and ledger rules in
 /// the documented order, then the statement's public inputs derived from `state` (ring
-/// roots through [`ring_roots::root_of`], computed once per ring content). Decodes
+/// roots through the runtime's [`RingRootMemo`], computed once per ring content). Decodes
 /// nothing and hashes nothing beyond `ctx` and the ring roots.
 fn derive(
     tx: &PrivateTx,
     state: &State,
     network: &NetworkId,
     verifiers: &BTreeMap<Shape, BatchVerifier>,
+    memo: &RingRootMemo,
 ) -> Result<Derived, TxError> {
     let body = &tx.body;
     let shape = body.shape;
@@ -551,7 +558,7 @@ fn derive(
         .enumerate()
         .map(|(input, members)| {
             let got = members.len();
-            ring_roots::root_of(members).map_err(|_| TxError::RingSizeMismatch {
+            memo.root_of(members).map_err(|_| TxError::RingSizeMismatch {
                 input,
                 expected: ring_size,
                 got,

@@ -43,6 +43,8 @@ pub struct SuperVM {
     pool: Option<Arc<rayon::ThreadPool>>,
     /// The effects of the block being executed (empty between blocks).
     diff: StateDiff,
+    /// Ring roots already computed, by ring content (bounded; see `privacy/ring_roots.rs`).
+    ring_roots: privacy::RingRootMemo,
 }
 
 /// A public transaction waiting for a path, with its position in the block.
@@ -62,6 +64,7 @@ impl SuperVM {
             network: NetworkId::devnet(),
             pool: None,
             diff: StateDiff::default(),
+            ring_roots: privacy::RingRootMemo::default(),
         }
     }
 
@@ -286,6 +289,7 @@ impl SuperVM {
             verifiers: &self.verifiers,
             pool: self.pool.as_ref(),
             verified,
+            ring_roots: &self.ring_roots,
         };
         privacy::run(
             &private,
@@ -312,7 +316,13 @@ impl SuperVM {
     /// nothing about later blocks: the state may change (a key image spent, a commitment
     /// created), and the block checks every rule again.
     pub fn prepare_private(&self, tx: &PrivateTx) -> Result<PreparedPrivate, TxError> {
-        privacy::prepare(tx, &self.state, &self.network, &self.verifiers)
+        privacy::prepare(
+            tx,
+            &self.state,
+            &self.network,
+            &self.verifiers,
+            &self.ring_roots,
+        )
     }
 
     /// Runs the Fast-path transactions in waves. Returns those to re-run on Consensus.
