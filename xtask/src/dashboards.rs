@@ -134,8 +134,8 @@ mod tests {
     use super::*;
     use supervm_telemetry::{find, MetricKind};
 
-    /// Every identifier in `text` that starts with `vm_` or `supervm_` (the
-    /// catalog's two prefixes).
+    /// Every identifier in `text` that starts with `vm_`, `supervm_` or
+    /// `ringct_` (the catalog's prefixes), and Prometheus' own `up`.
     fn metric_names(text: &str) -> Vec<&str> {
         let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
         let mut out = Vec::new();
@@ -144,7 +144,11 @@ mod tests {
             let tail = &rest[start..];
             let end = tail.find(|c: char| !is_ident(c)).unwrap_or(tail.len());
             let word = &tail[..end];
-            if word.starts_with("vm_") || word.starts_with("supervm_") {
+            if word.starts_with("vm_")
+                || word.starts_with("supervm_")
+                || word.starts_with("ringct_")
+                || word == PROMETHEUS_UP
+            {
                 out.push(word);
             }
             rest = &tail[end..];
@@ -164,9 +168,13 @@ mod tests {
             .collect()
     }
 
-    /// True if `series` is a catalogued metric or a histogram's derived series.
+    /// The series Prometheus itself writes for every scrape target.
+    const PROMETHEUS_UP: &str = "up";
+
+    /// True if `series` is a catalogued metric, a histogram's derived series,
+    /// or Prometheus' own `up`.
     fn is_catalogued(series: &str) -> bool {
-        if find(series).is_some() {
+        if series == PROMETHEUS_UP || find(series).is_some() {
             return true;
         }
         ["_bucket", "_sum", "_count"].iter().any(|suffix| {
@@ -215,8 +223,9 @@ mod tests {
                     is_catalogued(name),
                     "{name} (in {expr}) is not in the catalog"
                 );
-                // Every selector of that metric carries both variable filters.
-                let selector = format!("{name}{{{VARIABLE_FILTER}}}");
+                // Every selector of that metric carries both variable filters
+                // first (more matchers may follow them).
+                let selector = format!("{name}{{{VARIABLE_FILTER}");
                 assert_eq!(
                     metric_names(expr).iter().filter(|n| **n == name).count(),
                     expr.matches(&selector).count(),
@@ -252,6 +261,80 @@ mod tests {
         ] {
             assert!(all.contains(needle), "no panel query contains `{needle}`");
         }
+    }
+
+    #[test]
+    fn required_cluster_panels_are_present() {
+        let all = ringct_queries().join("\n");
+        let f = VARIABLE_FILTER;
+        let job = ringct::WORKER_JOB;
+        for needle in [
+            // Workers up, and the worker targets Prometheus knows.
+            format!("sum(up{{{f},job=\"{job}\"}})"),
+            format!("count(up{{{f},job=\"{job}\"}})"),
+            // Queue depth by state: every worker samples the same queue, so max.
+            format!("max(ringct_cluster_queue_depth{{{f},state=\"queued\"}})"),
+            format!("max by (state) (ringct_cluster_queue_depth{{{f},state=~\"queued|running\"}})"),
+            format!("max(ringct_cluster_oldest_job_age_seconds{{{f}}})"),
+            // Proofs per second per worker, outcomes, retries.
+            format!("sum by (instance) (rate(ringct_cluster_jobs_total{{{f},outcome=\"proved\"}}[1m]))"),
+            format!("sum by (outcome) (rate(ringct_cluster_jobs_total{{{f}}}[5m]))"),
+            format!("sum(increase(ringct_cluster_retries_total{{{f}}}[5m]))"),
+            format!("sum(rate(ringct_cluster_retries_total{{{f}}}[5m]))"),
+            // Claim latency and proving time (seconds histograms, in ms).
+            format!("1000 * histogram_quantile(0.99, sum by (instance, le) (rate(ringct_cluster_claim_seconds_bucket{{{f}}}[5m])))"),
+            format!("1000 * histogram_quantile(0.99, sum by (instance, le) (rate(ringct_cluster_proving_seconds_bucket{{{f}}}[5m])))"),
+            format!("sum by (instance) (rate(ringct_cluster_lease_renewals_total{{{f}}}[5m]))"),
+        ] {
+            assert!(all.contains(&needle), "no cluster panel query contains `{needle}`");
+        }
+        // The cluster panels sit under their row header, below every other panel.
+        let dashboard = ringct::dashboard();
+        let row = dashboard
+            .panels
+            .iter()
+            .find(|p| p.kind == PanelKind::Row)
+            .expect("the prover dashboard has a cluster row");
+        let bottom_of_others = dashboard
+            .panels
+            .iter()
+            .filter(|p| {
+                !p.targets
+                    .iter()
+                    .any(|t| t.expr.contains("ringct_cluster_") || t.expr.contains("up{"))
+            })
+            .filter(|p| p.kind != PanelKind::Row)
+            .map(|p| p.grid_pos.y + p.grid_pos.h)
+            .max()
+            .unwrap();
+        assert_eq!(row.grid_pos.y, bottom_of_others);
+        for p in dashboard
+            .panels
+            .iter()
+            .filter(|p| p.targets.iter().any(|t| t.expr.contains("ringct_cluster_")))
+        {
+            assert!(
+                p.grid_pos.y > row.grid_pos.y,
+                "{} is above the cluster row",
+                p.title
+            );
+        }
+    }
+
+    #[test]
+    fn the_worker_job_is_scraped_through_file_discovery() {
+        let path = project_root().join("deploy/prometheus/prometheus-ringct.yml");
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        let job = format!("job_name: {}", ringct::WORKER_JOB);
+        let at = yaml
+            .find(&job)
+            .unwrap_or_else(|| panic!("{} has no `{job}`", path.display()));
+        let rest = &yaml[at..];
+        let end = rest[1..].find("- job_name:").map_or(rest.len(), |i| i + 1);
+        assert!(
+            rest[..end].contains("targets/workers.yml"),
+            "{job} does not read targets/workers.yml"
+        );
     }
 
     #[test]
@@ -297,7 +380,22 @@ mod tests {
             "one schema version only"
         );
         for (i, a) in dashboard.panels.iter().enumerate() {
-            assert!(matches!(a.kind, PanelKind::Timeseries | PanelKind::Stat));
+            match a.kind {
+                PanelKind::Timeseries | PanelKind::Stat => {
+                    assert!(!a.targets.is_empty(), "{} has no query", a.title);
+                    assert!(a.field_config.is_some() && a.options.is_some());
+                    assert!(a.row.is_none(), "{}", a.title);
+                }
+                PanelKind::Row => {
+                    assert!(a.targets.is_empty() && a.description.is_empty());
+                    assert!(a.field_config.is_none() && a.options.is_none());
+                    assert!(a.row.is_some(), "{}", a.title);
+                    assert_eq!(
+                        (a.grid_pos.x, a.grid_pos.w, a.grid_pos.h),
+                        (0, GRID_WIDTH, 1)
+                    );
+                }
+            }
             assert!(a.grid_pos.x + a.grid_pos.w <= GRID_WIDTH, "{}", a.title);
             assert_eq!(a.datasource, DATASOURCE, "{}", a.title);
             assert!(a.targets.iter().all(|t| t.datasource == DATASOURCE));
@@ -352,6 +450,15 @@ mod tests {
         assert!(!panels.is_empty());
         for panel in panels {
             let title = &panel["title"];
+            if panel["type"] == "row" {
+                // The schema's RowPanel: no queries, options or field config.
+                assert_eq!(panel["collapsed"], false, "{title}");
+                assert_eq!(panel["panels"], serde_json::json!([]), "{title}");
+                for key in ["targets", "options", "fieldConfig", "description"] {
+                    assert!(panel.get(key).is_none(), "{title}: a row has no {key}");
+                }
+                continue;
+            }
             assert_eq!(
                 panel["fieldConfig"]["overrides"],
                 serde_json::json!([]),
@@ -413,6 +520,15 @@ mod tests {
         let guide =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for panel in dashboard.panels {
+            if panel.kind == PanelKind::Row {
+                assert!(
+                    guide.contains(&format!(": {}\n", panel.title)),
+                    "{} has no heading for row `{}`",
+                    path.display(),
+                    panel.title
+                );
+                continue;
+            }
             assert!(
                 guide.contains(&format!(". {}\n", panel.title)),
                 "{} has no section for panel `{}`",
@@ -438,6 +554,13 @@ mod tests {
             metric_names("rate(vm_a_total{x=\"y\"}[5m]) / foo_vm_b + vm_c_bucket - supervm_d"),
             vec!["vm_a_total", "vm_c_bucket", "supervm_d"]
         );
+        assert_eq!(
+            metric_names("sum(up{job=\"w\"}) + ringct_cluster_x - setup - uptime"),
+            vec!["up", "ringct_cluster_x"]
+        );
+        assert!(is_catalogued("ringct_cluster_claim_seconds_bucket"));
+        assert!(is_catalogued("up"));
+        assert!(!is_catalogued("ringct_cluster_nonexistent"));
         assert!(is_catalogued(
             "supervm_node_submit_to_commit_seconds_bucket"
         ));

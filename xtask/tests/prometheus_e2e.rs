@@ -1,33 +1,44 @@
 //! End to end: the RingCT HTTP bench, scraped by a real Prometheus, answers
 //! every Grafana panel query with data, and every alert rule evaluates.
 //!
-//! 1. builds `zk_parallel_http_bench` (`cargo build -p ringct-http-bench`)
-//!    and `supervm-node` (`-p supervm-node`),
-//!    into this test's own target dir, and starts the bench on a free loopback
-//!    port: shape 1x1-r4, batches of 4, a quarter of the witnesses
-//!    deliberately invalid, insecure fixed-seed dev keys;
-//! 2. initialises a node on a two-object genesis (no keys: public
+//! 1. builds `zk_parallel_http_bench` (`cargo build -p ringct-http-bench`),
+//!    `supervm-node` (`-p supervm-node`) and `ringct-prover-worker`
+//!    (`-p ringct-cluster`) into this test's own target dir;
+//! 2. when PostgreSQL is installed: starts a throwaway PostgreSQL and one
+//!    real `ringct-prover-worker` (metrics on a free loopback port) holding
+//!    fixed-seed development keys written to a key directory;
+//! 3. starts the bench on a free loopback port: shape 1x1-r4, batches of 4,
+//!    a quarter of the witnesses deliberately invalid, and, with PostgreSQL,
+//!    `RINGCT_PROVER=postgres://...` and the worker's key directory, so that
+//!    the worker proves the bench's batches (without PostgreSQL: the local
+//!    prover and insecure fixed-seed dev keys, and the cluster checks are
+//!    skipped with a notice, except under CI, where they fail);
+//! 4. initialises a node on a two-object genesis (no keys: public
 //!    transactions only), starts the real `supervm-node run` on free loopback
 //!    ports (blocks every 200 ms), waits for its `/readyz`, and submits public
 //!    transfers (and, every few rounds, one of them again, which admission
 //!    refuses) from a thread until the end;
-//! 3. starts `prometheus` on another free loopback port with a temporary
+//! 5. starts `prometheus` on another free loopback port with a temporary
 //!    config (scrape every 1 s, the job names of
-//!    `deploy/prometheus/prometheus-ringct.yml`, the alert rules of
+//!    `deploy/prometheus/prometheus-ringct.yml`; the worker job discovers the
+//!    worker through a file-SD target file, as deploy/ does; the alert rules of
 //!    `deploy/prometheus/prometheus-zk-alerts.yml`, evaluated every 1 s) and a
 //!    temporary TSDB;
-//! 4. once about 20 s of samples exist, runs every panel query of each
+//! 6. once about 20 s of samples exist, runs every panel query of each
 //!    dashboard (`xtask dashboards --list-queries UID`) through
 //!    `/api/v1/query`, with `$job` set to that dashboard's job and `$instance`
 //!    to `.*`, and requires status `success` and a non-empty result (the node
 //!    dashboard's privacy-verification panels excepted: a node without keys
 //!    verifies nothing; they must still evaluate), and runs every alert
 //!    expression, requiring status `success` (an alert may rightly return
-//!    nothing) and healthy rules in `/api/v1/rules`.
+//!    nothing) and healthy rules in `/api/v1/rules`;
+//! 7. with the cluster, at the end: Prometheus sees the worker `up == 1`
+//!    through file SD and the worker proved jobs; the worker is killed
+//!    (SIGKILL), and Prometheus sees `up == 0`.
 //!
 //! Needs `prometheus` on PATH (`deploy/install-prometheus.sh`). Without it the
 //! test is skipped with a notice, except under CI (`CI` set), where it fails:
-//! `.ci/run` must install it. Both processes are killed and the temporary
+//! `.ci/run` must install it. Every process is killed and the temporary
 //! directory removed on every path, by a drop guard.
 
 use std::net::SocketAddr;
@@ -37,6 +48,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use ringct_circuit::Shape;
+use ringct_cluster::throwaway::{find_bin_dir, ThrowawayPostgres};
+use ringct_prover::keyfile::write_keys;
+use ringct_prover::RingCtKeys;
 use serde_json::Value;
 use supervm_runtime::{Address, Instruction, ObjectId, ObjectRef, Program, PublicTx, Transaction};
 
@@ -46,11 +61,26 @@ use support::{free_loopback_port, http_get, http_post, on_path, wait_for, Guard}
 /// The scrape jobs, as in deploy/prometheus/prometheus-ringct.yml.
 const JOB: &str = "ringct-parallel-prover";
 const NODE_JOB: &str = "supervm-runtime";
+const WORKER_JOB: &str = "supervm-cluster-worker";
 const BENCH: &str = "zk_parallel_http_bench";
 const NODE: &str = "supervm-node";
+const WORKER: &str = "ringct-prover-worker";
 
-/// Which dashboard's queries run against which job.
-const DASHBOARD_JOBS: &[(&str, &str)] = &[("supervm-ringct", JOB), ("supervm-node", NODE_JOB)];
+/// Which dashboard's queries run against which jobs (a regex for `$job`):
+/// the prover dashboard's cluster row reads the worker's job.
+const DASHBOARD_JOBS: &[(&str, &str)] = &[
+    (
+        "supervm-ringct",
+        "ringct-parallel-prover|supervm-cluster-worker",
+    ),
+    ("supervm-node", NODE_JOB),
+];
+
+/// What marks a prover-dashboard query as one of the cluster row's.
+const CLUSTER_QUERY_MARKS: &[&str] = &["ringct_cluster_", "supervm-cluster-worker"];
+
+/// Seed of the development keys the worker and the bench share here.
+const CLUSTER_KEY_SEED: u64 = 0x5eed_0c15_7e70_0001;
 
 /// Node panel queries that may return nothing here, and why: the node in this
 /// test has no verifying keys, so it verifies no proof.
@@ -253,16 +283,25 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         .canonicalize()
         .expect("deploy/prometheus/prometheus-zk-alerts.yml is missing");
 
-    // 1. Build the bench into this test's target dir.
+    // 1. Build the bench, the node and the worker into this test's target dir.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!(
-        "building {BENCH} and {NODE} into {}/{profile} \
-         (cargo build -p ringct-http-bench -p {NODE})",
+        "building {BENCH}, {NODE} and {WORKER} into {}/{profile} \
+         (cargo build -p ringct-http-bench -p {NODE} -p ringct-cluster)",
         target.display()
     );
     let status = Command::new(&cargo)
         .current_dir(&root)
-        .args(["build", "-p", "ringct-http-bench", "-p", NODE])
+        .args([
+            "build",
+            "-p",
+            "ringct-http-bench",
+            "-p",
+            NODE,
+            "-p",
+            "ringct-cluster",
+            "--bins",
+        ])
         .args(profile_args(&profile))
         .arg("--target-dir")
         .arg(&target)
@@ -278,6 +317,14 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         .join(&profile)
         .join(format!("{NODE}{}", std::env::consts::EXE_SUFFIX));
     assert!(node_bin.is_file(), "{} was not built", node_bin.display());
+    let worker_bin = target
+        .join(&profile)
+        .join(format!("{WORKER}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        worker_bin.is_file(),
+        "{} was not built",
+        worker_bin.display()
+    );
     let build_time = started.elapsed();
 
     let nanos = SystemTime::now()
@@ -293,19 +340,72 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
         dir: dir.clone(),
     };
 
-    // 2. The bench, on a free loopback port.
+    // 1b. The cluster: a throwaway PostgreSQL and one worker, if installed.
+    let postgres = if find_bin_dir().is_some() {
+        Some(ThrowawayPostgres::start(false).expect("cannot start a throwaway PostgreSQL"))
+    } else if std::env::var_os("CI").is_some() {
+        panic!("PostgreSQL is not installed, and CI must run the cluster part of this test (.ci/run installs Debian's postgresql)");
+    } else {
+        eprintln!("NOTICE prometheus_e2e: PostgreSQL is not installed; the cluster part is skipped (apt-get install postgresql)");
+        None
+    };
+    let keys_dir = dir.join("keys");
+    let worker_metrics = SocketAddr::from(([127, 0, 0, 1], free_loopback_port()));
+    let worker = postgres.as_ref().map(|pg| {
+        let shape: Shape = "1x1-r4".parse().expect("a shape");
+        let keys = RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, CLUSTER_KEY_SEED)
+            .expect("development keys");
+        write_keys(&keys_dir, &keys).expect("cannot write the key files");
+        let mut cmd = Command::new(&worker_bin);
+        cmd.current_dir(&dir)
+            .args(["--database-url", &pg.url(), "--name", "e2e-worker"])
+            .arg("--keys-dir")
+            .arg(&keys_dir)
+            .args([
+                "--concurrency",
+                "1",
+                "--lease-secs",
+                "10",
+                "--heartbeat-ms",
+                "2000",
+            ])
+            .args(["--metrics-addr", &worker_metrics.to_string()])
+            .env_remove("RINGCT_CLUSTER_DATABASE_URL")
+            .env_remove("RINGCT_CLUSTER_METRICS_ADDR");
+        let worker = guard.spawn("worker", cmd);
+        wait_for(
+            "the worker's /metrics",
+            Duration::from_secs(60),
+            || guard.assert_running(worker),
+            || matches!(http_get(worker_metrics, "/metrics"), Ok((200, _))).then_some(()),
+        );
+        worker
+    });
+
+    // 2. The bench, on a free loopback port: through the cluster if there is one.
     let bench_addr = SocketAddr::from(([127, 0, 0, 1], free_loopback_port()));
     let mut cmd = Command::new(&bench_bin);
     cmd.current_dir(&dir)
         .args(["--addr", &bench_addr.to_string()])
-        .args(["--max-seconds", "150", "--insecure-dev-keys"])
+        .args(["--max-seconds", "150"]);
+    match &postgres {
+        Some(pg) => {
+            cmd.env("RINGCT_PROVER", pg.url())
+                .env("RINGCT_KEYS_DIR", &keys_dir);
+        }
+        None => {
+            cmd.arg("--insecure-dev-keys")
+                .env_remove("RINGCT_PROVER")
+                .env_remove("RINGCT_KEYS_DIR");
+        }
+    }
+    cmd.env_remove("RINGCT_PROVER_CA_FILE")
         .env("RINGCT_SHAPE", "1x1-r4")
         .env("RINGCT_PAR_BATCH", "4")
         .env("RINGCT_PAR_THREADS", "2")
         .env("RINGCT_PAR_INTERVAL_MS", "200")
         .env("RINGCT_PAR_SETUP_BATCH", "1")
         .env("RINGCT_BENCH_INVALID_RATE", "0.25")
-        .env_remove("RINGCT_KEYS_DIR")
         .env_remove("RINGCT_BENCH_ADDR")
         .env_remove("RINGCT_BENCH_MAX_BATCHES")
         .env_remove("RINGCT_BENCH_MAX_SECONDS");
@@ -391,6 +491,15 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
     // 3. Prometheus, on another free loopback port.
     let prom_addr = SocketAddr::from(([127, 0, 0, 1], free_loopback_port()));
     let yaml_quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    // The workers' job reads a file-SD target file, as deploy/ does; it
+    // lists the worker, or nothing without the cluster.
+    let workers_file = dir.join("workers.yml");
+    let worker_targets = if worker.is_some() {
+        format!("- targets: ['{worker_metrics}']\n")
+    } else {
+        "[]\n".to_string()
+    };
+    std::fs::write(&workers_file, worker_targets).expect("cannot write the worker targets");
     let config = format!(
         "# Written by xtask/tests/prometheus_e2e.rs\n\
          global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
@@ -398,8 +507,11 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
          scrape_configs:\n  - job_name: {JOB}\n    scrape_interval: 1s\n    metrics_path: /metrics\n    \
          static_configs:\n      - targets: ['{bench_addr}']\n  \
          - job_name: {NODE_JOB}\n    scrape_interval: 1s\n    metrics_path: /metrics\n    \
-         static_configs:\n      - targets: ['{node_metrics}']\n",
+         static_configs:\n      - targets: ['{node_metrics}']\n  \
+         - job_name: {WORKER_JOB}\n    scrape_interval: 1s\n    metrics_path: /metrics\n    \
+         file_sd_configs:\n      - files: [{workers}]\n        refresh_interval: 5s\n",
         rules = yaml_quote(&rules_path.to_string_lossy()),
+        workers = yaml_quote(&workers_file.to_string_lossy()),
     );
     let config_path = dir.join("prometheus.yml");
     std::fs::write(&config_path, config).expect("cannot write the Prometheus config");
@@ -484,8 +596,10 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
             "xtask listed no panel queries for {uid}"
         );
         for expr in &queries {
-            let may_be_empty =
-                *job == NODE_JOB && NODE_MAY_BE_EMPTY.iter().any(|m| expr.contains(m));
+            let cluster_query = CLUSTER_QUERY_MARKS.iter().any(|m| expr.contains(m));
+            let may_be_empty = (*job == NODE_JOB
+                && NODE_MAY_BE_EMPTY.iter().any(|m| expr.contains(m)))
+                || (cluster_query && worker.is_none());
             // A series that appeared a moment ago may need another scrape or two.
             let deadline = Instant::now() + Duration::from_secs(15);
             let verdict = loop {
@@ -584,11 +698,51 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
     stop.store(true, Ordering::Relaxed);
     let _ = submitter.join();
 
+    // 8. The worker, found through file SD, is up; killed, it is down.
+    let worker_up = || {
+        prom_query(
+            prom_addr,
+            &format!("up{{job=\"{WORKER_JOB}\",instance=\"{worker_metrics}\"}}"),
+        )
+        .ok()
+        .and_then(|j| first_value(&j))
+    };
+    if let Some(w) = worker {
+        guard.assert_running(w);
+        let up = worker_up();
+        if up != Some(1.0) {
+            problems.push(format!(
+                "the worker (file SD) should be up == 1 before it is killed, got {up:?}"
+            ));
+        }
+        let cluster_proofs = prom_query(
+            prom_addr,
+            &format!("sum(ringct_cluster_jobs_total{{job=\"{WORKER_JOB}\",outcome=\"proved\"}})"),
+        )
+        .ok()
+        .and_then(|j| first_value(&j));
+        if !cluster_proofs.is_some_and(|n| n > 0.0) {
+            problems.push(format!(
+                "the worker proved none of the bench's jobs: {cluster_proofs:?}"
+            ));
+        }
+        let (_, child, _) = &mut guard.children[w];
+        child.kill().expect("cannot kill the worker");
+        let _ = child.wait();
+        wait_for(
+            "Prometheus to see the killed worker down (up == 0)",
+            Duration::from_secs(30),
+            || guard.assert_running(prom),
+            || (worker_up() == Some(0.0)).then_some(()),
+        );
+    }
+
     eprintln!(
         "prometheus_e2e: {} panel queries and {} alert rules checked, {submitted_txs} transactions \
-         admitted by the node; build {:.0} s, run {:.0} s",
+         admitted by the node, cluster {}; build {:.0} s, run {:.0} s",
         checked,
         alerts.len(),
+        if worker.is_some() { "checked (worker up, then killed and down)" } else { "skipped" },
         build_time.as_secs_f64(),
         (started.elapsed() - build_time).as_secs_f64()
     );

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use ringct_circuit::CircuitError;
+use ringct_cluster::ClusterError;
 use ringct_prover::ProverError;
 use ringct_verifier::VerifierError;
 use supervm_telemetry::TelemetryError;
@@ -36,6 +37,11 @@ pub enum BenchError {
     Telemetry(TelemetryError),
     #[error(transparent)]
     Prover(#[from] ProverError),
+    /// `RINGCT_PROVER` names no usable backend, or the cluster backend
+    /// cannot be set up (its database unreachable, its schema another
+    /// version).
+    #[error("proving backend (RINGCT_PROVER): {0}")]
+    Backend(ClusterError),
     #[error("the verifier refuses the key: {0}")]
     UnusableKey(VerifierError),
     #[error("verifier: {0}")]
@@ -65,7 +71,9 @@ impl BenchError {
                 EXIT_CONFIG
             }
             BenchError::Prover(e) if e.is_configuration() => EXIT_CONFIG,
+            BenchError::Backend(e) if e.is_configuration() => EXIT_CONFIG,
             BenchError::Prover(_)
+            | BenchError::Backend(_)
             | BenchError::Endpoint { .. }
             | BenchError::Http(_)
             | BenchError::Telemetry(_)
@@ -111,5 +119,14 @@ mod tests {
             1
         );
         assert_eq!(BenchError::Signal("x".into()).exit_code(), 1);
+        assert_eq!(
+            BenchError::Backend(ClusterError::BackendInvalid("mysql://h/d".into())).exit_code(),
+            2
+        );
+        assert_eq!(
+            BenchError::Backend(ClusterError::Timeout(std::time::Duration::from_secs(1)))
+                .exit_code(),
+            1
+        );
     }
 }

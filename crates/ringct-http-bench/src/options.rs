@@ -22,6 +22,8 @@
 //! | `RINGCT_SHAPE` | circuit shape | `2x2-r16` | a valid shape |
 //! | `RINGCT_KEYS_DIR` | key files (else an ephemeral setup, with a warning) | unset | a usable key directory |
 //! | `RINGCT_BENCH_INVALID_RATE` | share of deliberately invalid witnesses | 0 | 0.0..=1.0 |
+//! | `RINGCT_PROVER` | proving backend: `local` (the embedded prover) or a `postgres://` URL (the cluster's queue, proved by `ringct-prover-worker`s holding the same keys; docs/CLUSTER.md) | `local` | `local` or `postgres://...` / `postgresql://...` |
+//! | `RINGCT_PROVER_CA_FILE` | PEM file of CA certificates for TLS to that database | unset | a readable file |
 //! | `RINGCT_BENCH_ADDR` / `--addr` | listen address | `127.0.0.1:9090` | `HOST:PORT` |
 //! | `RINGCT_BENCH_MAX_BATCHES` / `--max-batches` | stop after N measured batches | unbounded | N > 0 |
 //! | `RINGCT_BENCH_MAX_SECONDS` / `--max-seconds` | stop after S seconds of measuring | unbounded | 0 < S < 1e9 |
@@ -32,6 +34,13 @@
 //! naming the variable. The bounds of the `RINGCT_PAR_*` variables are the
 //! constants in `ringct_prover::config` (`MAX_BATCH`, `MAX_THREADS`,
 //! `MAX_INTERVAL_MS`, `MAX_SETUP_BATCHES`).
+//!
+//! With `RINGCT_PROVER=postgres://...` the witnesses of each batch become
+//! jobs in the cluster's queue and the workers prove them; the bench still
+//! samples, verifies, and records the same `vm_privacy_zk_parallel_*`
+//! metrics. The workers must hold the bench's keys, so the cluster backend
+//! needs `RINGCT_KEYS_DIR` or `--insecure-dev-keys` (an ephemeral setup
+//! exists only in this process: refused, exit status 2).
 //!
 //! Every round builds fresh witnesses with `sample::random_spend` (new notes,
 //! random rings), makes a share of them unbalanced (fee + 1) so that the
@@ -58,7 +67,7 @@
 //! |---|---|
 //! | 0 | finished (`--max-batches`, `--max-seconds`, or stopped by a signal during warm-up or measuring) and no bugs |
 //! | 1 | runtime failure: bugs found (see above), the endpoint could not bind, the recorder or a thread pool could not be set up, an ephemeral setup failed |
-//! | 2 | configuration error: a variable or flag that is not UTF-8, blank, does not parse or is out of bounds; an unknown flag; keys that cannot be used (key directory or file missing or unreadable, a key file that fails any check, a degenerate key) |
+//! | 2 | configuration error: a variable or flag that is not UTF-8, blank, does not parse or is out of bounds; an unknown flag; `RINGCT_PROVER` neither `local` nor a `postgres://` URL, or a cluster backend with an ephemeral setup; keys that cannot be used (key directory or file missing or unreadable, a key file that fails any check, a degenerate key) |
 //! | 130 | SIGINT during startup, or a second signal that was SIGINT |
 //! | 143 | SIGTERM during startup, or a second signal that was SIGTERM |
 
@@ -66,6 +75,8 @@ use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use ringct_cluster::backend::{backend_from_lookup, PROVER_VAR};
+use ringct_cluster::Backend;
 use ringct_prover::cache::KeySource;
 use ringct_prover::config::env_text;
 use ringct_prover::ParallelProveConfig;
@@ -97,7 +108,9 @@ usage: zk_parallel_http_bench [--addr HOST:PORT] [--max-batches N] [--max-second
 environment: RINGCT_PAR_BATCH (1..=1024), RINGCT_PAR_THREADS (1..=256),
 RINGCT_PAR_INTERVAL_MS (0..=3600000), RINGCT_PAR_SETUP_BATCH (0..=100), RINGCT_SHAPE,
 RINGCT_KEYS_DIR, RINGCT_BENCH_INVALID_RATE (0.0..=1.0), RINGCT_BENCH_ADDR,
-RINGCT_BENCH_MAX_BATCHES, RINGCT_BENCH_MAX_SECONDS
+RINGCT_BENCH_MAX_BATCHES, RINGCT_BENCH_MAX_SECONDS,
+RINGCT_PROVER (local, the default, or a postgres:// URL: the proving cluster),
+RINGCT_PROVER_CA_FILE
 
 exit status: 0 done, 1 runtime failure or bugs found, 2 configuration error,
 130/143 SIGINT/SIGTERM before the proving loop (or a second signal)";
@@ -121,6 +134,8 @@ pub struct Options {
     pub keys: KeyChoice,
     /// `RINGCT_KEYS_DIR`, read (and checked) once at startup.
     pub key_source: KeySource,
+    /// `RINGCT_PROVER`: the embedded prover or the cluster.
+    pub backend: Backend,
 }
 
 fn config_error(var: &'static str, value: &str, reason: impl ToString) -> BenchError {
@@ -191,6 +206,7 @@ impl Options {
     ) -> Result<Option<Self>, BenchError> {
         let prove = ParallelProveConfig::from_lookup(&lookup)?;
         let key_source = KeySource::from_lookup(&lookup)?;
+        let backend = backend_from_lookup(&lookup).map_err(BenchError::Backend)?;
         let env = |var: &'static str| env_text(var, lookup(var));
         let mut opts = Options {
             prove,
@@ -210,6 +226,7 @@ impl Options {
                 .transpose()?,
             keys: KeyChoice::Shared,
             key_source,
+            backend,
         };
 
         let args = args
@@ -245,6 +262,16 @@ impl Options {
                 "-h" | "--help" => return Ok(None),
                 _ => return Err(BenchError::Usage(format!("unknown argument `{arg}`"))),
             }
+        }
+        if let (Backend::Postgres(db), KeyChoice::Shared, KeySource::Ephemeral) =
+            (&opts.backend, opts.keys, &opts.key_source)
+        {
+            return Err(config_error(
+                PROVER_VAR,
+                &ringct_cluster::connect::redact(&db.url),
+                "the cluster's workers must hold the bench's proving keys, and an ephemeral setup \
+                 exists only in this process: set RINGCT_KEYS_DIR to the key directory the workers load",
+            ));
         }
         Ok(Some(opts))
     }
@@ -350,6 +377,63 @@ mod tests {
             (at_bounds.prove.threads, at_bounds.prove.batch_size),
             (MAX_THREADS, MAX_BATCH)
         );
+    }
+
+    #[test]
+    fn ringct_prover_picks_the_backend_and_refuses_anything_else() {
+        let o = parse(&[], &[]).unwrap().unwrap();
+        assert!(matches!(o.backend, Backend::Local));
+        let o = parse(&[], &[(PROVER_VAR, "local")]).unwrap().unwrap();
+        assert!(matches!(o.backend, Backend::Local));
+        let o = parse(
+            &[],
+            &[
+                (PROVER_VAR, "postgres://prover@db/ringct"),
+                (prover_vars::KEYS_DIR, "/keys"),
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert!(
+            matches!(&o.backend, Backend::Postgres(db) if db.url == "postgres://prover@db/ringct")
+        );
+        for bad in ["mysql://u:hunter2@h/d", "Local", "", "postgres:/x"] {
+            let err = parse(&[], &[(PROVER_VAR, bad)]).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    BenchError::Backend(ringct_cluster::ClusterError::BackendInvalid(_))
+                ),
+                "{bad}: {err}"
+            );
+            let msg = err.to_string();
+            assert!(msg.contains(PROVER_VAR), "{msg}");
+            assert!(!msg.contains("hunter2"), "a password leaked: {msg}");
+            assert_eq!(err.exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_cluster_backend_needs_keys_the_workers_can_hold() {
+        let err = parse(&[], &[(PROVER_VAR, "postgres://u:hunter2@db/q")]).unwrap_err();
+        assert!(
+            matches!(&err, BenchError::Config { var, .. } if *var == PROVER_VAR),
+            "{err}"
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.contains("RINGCT_KEYS_DIR") && !msg.contains("hunter2"),
+            "{msg}"
+        );
+        assert_eq!(err.exit_code(), 2);
+        // Development keys are reproducible: workers can load the same ones.
+        let o = parse(
+            &["--insecure-dev-keys"],
+            &[(PROVER_VAR, "postgres://u@db/q")],
+        )
+        .unwrap()
+        .unwrap();
+        assert!(matches!(o.backend, Backend::Postgres(_)));
     }
 
     #[test]

@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use ringct_prover::RingCtParallelProver;
+use ringct_cluster::backend::batch_prover;
+use ringct_cluster::connect::redact;
+use ringct_cluster::Backend;
+use ringct_prover::{BatchProver, RingCtParallelProver};
 use ringct_verifier::BatchVerifier;
 use supervm_telemetry::exporter::{install_global, DEFAULT_UPKEEP_INTERVAL};
 
@@ -65,7 +68,24 @@ pub fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
             verifier: verifier.fingerprint().to_string(),
         });
     }
-    let prover = RingCtParallelProver::new(Arc::clone(&keys), opts.prove.clone())?;
+    let (prover, threads, backend) = match &opts.backend {
+        Backend::Local => {
+            let local = RingCtParallelProver::new(Arc::clone(&keys), opts.prove.clone())?;
+            let threads = local.threads();
+            let prover: Box<dyn BatchProver> = Box::new(local);
+            (prover, threads, format!("local prover, {threads} threads"))
+        }
+        cluster @ Backend::Postgres(db) => (
+            batch_prover(cluster, Arc::clone(&keys), opts.prove.clone())
+                .map_err(BenchError::Backend)?,
+            opts.prove.threads,
+            format!(
+                "cluster at {} (RINGCT_PROVER; ringct-prover-worker processes prove, {} verifier threads here)",
+                redact(&db.url),
+                opts.prove.threads
+            ),
+        ),
+    };
     let constraints = keys.engine().matrices().num_constraints;
     println!(
         "shape {shape}: {constraints} constraints, {} public inputs; key fingerprint {}; {source}; ready in {:.2} s",
@@ -73,10 +93,11 @@ pub fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
         keys.fingerprint(),
         setup_start.elapsed().as_secs_f64()
     );
+    println!("proving backend: {backend}");
     println!(
         "batch {}, threads {}, interval {} ms, invalid rate {}, warm-up batches {}, max batches {}, max seconds {}",
         opts.prove.batch_size,
-        prover.threads(),
+        threads,
         opts.prove.interval.as_millis(),
         opts.invalid_rate,
         opts.prove.setup_batches,
@@ -86,7 +107,7 @@ pub fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
     set_build_info(format!("{shape}={}", keys.fingerprint()), keys_label(&opts));
     {
         let mut s = lock(&state);
-        s.threads = prover.threads();
+        s.threads = threads;
         s.keys = Some(KeyInfo {
             fingerprint: keys.fingerprint().to_string(),
             constraints,

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use rand_chacha::ChaCha20Rng;
 use ringct_circuit::{sample::random_spend, Fr, RingCtStatement, RingCtWitness};
-use ringct_prover::{BatchStats, RingCtParallelProver};
+use ringct_prover::{BatchProver, BatchStats};
 use ringct_verifier::{BatchVerifier, Item, Verdict};
 
 use crate::error::BenchError;
@@ -45,7 +45,8 @@ pub struct RoundOutcome {
 }
 
 pub struct Bench {
-    pub prover: RingCtParallelProver,
+    /// The backend `RINGCT_PROVER` picked: the embedded prover or the cluster.
+    pub prover: Box<dyn BatchProver>,
     pub verifier: BatchVerifier,
     pub rng: ChaCha20Rng,
 }
@@ -54,7 +55,7 @@ impl Bench {
     /// Samples `n` fresh witnesses, corrupts the slots in `mask`, proves,
     /// and verifies every proof. Bugs are logged here, loudly.
     pub fn round(&mut self, label: &str, mask: &[bool]) -> Result<RoundOutcome, BenchError> {
-        let shape = self.prover.keys().shape();
+        let shape = self.prover.shape();
         let sample_start = Instant::now();
         let mut witnesses = Vec::with_capacity(mask.len());
         let mut statements: Vec<RingCtStatement> = Vec::with_capacity(mask.len());

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Every variable the bench reads.
-const VARS: [&str; 10] = [
+const VARS: [&str; 12] = [
     "RINGCT_PAR_BATCH",
     "RINGCT_PAR_THREADS",
     "RINGCT_PAR_INTERVAL_MS",
@@ -29,6 +29,8 @@ const VARS: [&str; 10] = [
     "RINGCT_BENCH_ADDR",
     "RINGCT_BENCH_MAX_BATCHES",
     "RINGCT_BENCH_MAX_SECONDS",
+    "RINGCT_PROVER",
+    "RINGCT_PROVER_CA_FILE",
 ];
 
 /// The largest valid shape: its ephemeral setup takes several seconds
@@ -236,6 +238,33 @@ fn other_configuration_errors_exit_2() {
     );
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("does not exist"), "{stderr}");
+}
+
+#[test]
+fn a_bad_ringct_prover_exits_2_without_leaking_a_password() {
+    for (value, keys_dir) in [
+        ("mysql://prover:hunter2@db/ringct", true),
+        ("Local", false),
+        ("", false),
+        // A valid URL, but an ephemeral setup the workers cannot hold.
+        ("postgres://prover:hunter2@db/ringct", false),
+    ] {
+        let mut env = vec![("RINGCT_SHAPE", os("1x1-r4")), ("RINGCT_PROVER", os(value))];
+        if keys_dir {
+            env.push(("RINGCT_KEYS_DIR", os("/nonexistent-ringct-keys")));
+        }
+        let start = Instant::now();
+        let (status, stdout, stderr) = run_to_exit(&env, &loopback());
+        assert_eq!(status.code(), Some(2), "{value}: {stderr}");
+        assert!(stderr.contains("RINGCT_PROVER"), "{value}: {stderr}");
+        assert!(
+            !stderr.contains("hunter2"),
+            "{value}: a password leaked: {stderr}"
+        );
+        // Refused before anything starts.
+        assert!(!stdout.contains("serving"), "{value}: {stdout}");
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
 }
 
 /// Starts an ephemeral setup of [`SLOW_SHAPE`], signals it while the setup

@@ -223,6 +223,10 @@ pub enum WalletError {
     /// A proving-key or proving failure.
     #[error("prover: {0}")]
     Prover(#[from] ringct_prover::ProverError),
+    /// `RINGCT_PROVER` names no usable backend (neither `local` nor a
+    /// `postgres://` URL), or the cluster backend cannot be set up.
+    #[error("proving backend (RINGCT_PROVER): {0}")]
+    ProverBackend(ringct_cluster::ClusterError),
     /// A rule of the protocol (witness, ring, encoding).
     #[error("protocol rule: {0}")]
     Circuit(#[from] ringct_circuit::CircuitError),
@@ -271,6 +275,7 @@ impl WalletError {
             ReceiptTimeout { .. } => "receipt_timeout",
             KeyImages(_) => "key_images",
             Prover(_) => "prover",
+            ProverBackend(_) => "prover_backend",
             Circuit(_) => "circuit",
             DecoyRate(_) => "decoy_rate",
             Passphrase(_) => "passphrase",

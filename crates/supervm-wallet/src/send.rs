@@ -2,7 +2,7 @@
 //!
 //! [`prepare`] selects notes, picks a shape, draws rings, encrypts the outputs
 //! and builds the witness (every rule checked natively); [`prove`] proves it
-//! with the local prover; [`submit`] sends it and marks the inputs pending;
+//! with the local prover, [`prove_on`] on the backend `RINGCT_PROVER` names; [`submit`] sends it and marks the inputs pending;
 //! [`wait`] polls for the receipt. The CLI drives the four steps with a
 //! progress bar around [`prove`].
 
@@ -18,8 +18,9 @@ use ringct_circuit::{
     build_witness, tx_binding, Note, NoteCommitment, PrivateTx, Ring, RingCtWitness, Shape,
     SpendInput, TxBody, TxOutput,
 };
+use ringct_cluster::{batch_prover, Backend};
 use ringct_prover::keyfile::{load_keys, proving_key_path};
-use ringct_prover::{Fingerprint, ParallelProveConfig, RingCtParallelProver};
+use ringct_prover::{Fingerprint, ParallelProveConfig, ProverError, RingCtParallelProver};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -271,18 +272,40 @@ pub fn prepare<R: RngCore + CryptoRng>(
 }
 
 /// Loads the proving key (which must match the node's fingerprint) and
-/// proves; returns the transaction and the proving time.
+/// proves here; returns the transaction and the proving time.
 pub fn prove(prepared: &Prepared, keys_dir: &Path) -> Result<(PrivateTx, Duration), WalletError> {
-    let keys = load_keys(keys_dir, prepared.shape, Some(prepared.fingerprint))?;
-    let prover = RingCtParallelProver::new(
-        Arc::new(keys),
-        ParallelProveConfig {
-            shape: prepared.shape,
-            ..ParallelProveConfig::default()
-        },
-    )?;
+    prove_on(prepared, keys_dir, &Backend::Local)
+}
+
+/// [`prove`] on `backend` (`RINGCT_PROVER`: here, or on the proving
+/// cluster, whose workers must hold the same key).
+pub fn prove_on(
+    prepared: &Prepared,
+    keys_dir: &Path,
+    backend: &Backend,
+) -> Result<(PrivateTx, Duration), WalletError> {
+    let keys = Arc::new(load_keys(
+        keys_dir,
+        prepared.shape,
+        Some(prepared.fingerprint),
+    )?);
+    let config = ParallelProveConfig {
+        shape: prepared.shape,
+        ..ParallelProveConfig::default()
+    };
     let start = Instant::now();
-    let proved = prover.prove_one(&prepared.witness)?;
+    let proved = match backend {
+        Backend::Local => RingCtParallelProver::new(keys, config)?.prove_one(&prepared.witness)?,
+        Backend::Postgres(_) => {
+            let prover = batch_prover(backend, keys, config).map_err(WalletError::ProverBackend)?;
+            let outcome = prover.prove_batch(std::slice::from_ref(&prepared.witness));
+            outcome.results.into_iter().next().unwrap_or_else(|| {
+                Err(ProverError::Backend(
+                    "the cluster returned no result for the witness".into(),
+                ))
+            })?
+        }
+    };
     let elapsed = start.elapsed();
     Ok((
         PrivateTx {

@@ -1,5 +1,6 @@
 //! A small typed model of the Grafana dashboard JSON we generate: only the fields
-//! we set, only modern panel types (`timeseries`, `stat`), one schema version.
+//! we set, only modern panel types (`timeseries`, `stat`) and row headers
+//! (`row`), one schema version.
 //! Grafana fills in defaults for everything left out, but every field that
 //! Grafana's published schema (`@grafana/schema`) marks as required is set here:
 //! `deploy/grafana/schema-check` type-checks the rendered JSON against it.
@@ -111,10 +112,13 @@ impl GridPos {
 pub enum PanelKind {
     Timeseries,
     Stat,
+    /// A row header: a full-width title bar that groups the panels below it
+    /// (up to the next row). It has no queries, options or field config.
+    Row,
 }
 
-/// One panel. Build with [`Panel::timeseries`] or [`Panel::stat`] so that the
-/// type and its options always agree.
+/// One panel. Build with [`Panel::timeseries`], [`Panel::stat`] or
+/// [`Panel::row`] so that the type and its options always agree.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Panel {
@@ -122,13 +126,40 @@ pub struct Panel {
     #[serde(rename = "type")]
     pub kind: PanelKind,
     pub title: &'static str,
+    /// Empty (and left out of the JSON) on a row, which the schema gives no
+    /// description.
+    #[serde(skip_serializing_if = "str::is_empty")]
     pub description: &'static str,
     pub grid_pos: GridPos,
     pub datasource: DatasourceRef,
+    /// Empty (and left out of the JSON) on a row.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<Target>,
-    pub field_config: FieldConfig,
-    pub options: PanelOptions,
+    /// `None` only on a row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_config: Option<FieldConfig>,
+    /// `None` only on a row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<PanelOptions>,
+    /// A row's state and (always empty: an open row) nested panels; `None` on
+    /// every other panel.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub row: Option<RowState>,
 }
+
+/// What only a row header has: whether it is collapsed (never: the panels of
+/// an open row follow it in the dashboard's own list) and the panels a
+/// collapsed row would hold.
+#[derive(Debug, Serialize)]
+pub struct RowState {
+    pub collapsed: bool,
+    pub panels: Vec<NoNestedPanel>,
+}
+
+/// A panel nested in a collapsed row, which we never write: `panels` can
+/// only be empty.
+#[derive(Debug, Serialize)]
+pub enum NoNestedPanel {}
 
 /// One PromQL query of a panel.
 #[derive(Debug, Serialize)]
@@ -325,7 +356,8 @@ impl Panel {
             grid_pos: spec.grid_pos,
             datasource: datasource.clone(),
             targets: targets(datasource, spec.queries),
-            field_config: FieldConfig {
+            row: None,
+            field_config: Some(FieldConfig {
                 defaults: FieldDefaults {
                     unit: spec.unit,
                     min: Some(0.0),
@@ -344,8 +376,8 @@ impl Panel {
                     }),
                 },
                 overrides: vec![],
-            },
-            options: PanelOptions::Timeseries(TimeseriesOptions {
+            }),
+            options: Some(PanelOptions::Timeseries(TimeseriesOptions {
                 legend: Legend {
                     display_mode: "list",
                     placement: "bottom",
@@ -356,7 +388,7 @@ impl Panel {
                     mode: "multi",
                     sort: "none",
                 },
-            }),
+            })),
         }
     }
 
@@ -377,7 +409,8 @@ impl Panel {
             grid_pos: spec.grid_pos,
             datasource: datasource.clone(),
             targets: targets(datasource, spec.queries),
-            field_config: FieldConfig {
+            row: None,
+            field_config: Some(FieldConfig {
                 defaults: FieldDefaults {
                     unit: spec.unit,
                     min: range.0,
@@ -388,8 +421,8 @@ impl Panel {
                     custom: None,
                 },
                 overrides: vec![],
-            },
-            options: PanelOptions::Stat(StatOptions {
+            }),
+            options: Some(PanelOptions::Stat(StatOptions {
                 reduce_options: ReduceOptions {
                     calcs: vec!["lastNotNull"],
                     fields: "",
@@ -403,6 +436,31 @@ impl Panel {
                 show_percent_change: false,
                 percent_change_color_mode: "standard",
                 wide_layout: true,
+            })),
+        }
+    }
+
+    /// An open row header titled `title`, full width and one unit high, at
+    /// height `y`: the panels below it, up to the next row, belong to it.
+    pub fn row(id: u32, datasource: &DatasourceRef, title: &'static str, y: u32) -> Panel {
+        Panel {
+            id,
+            kind: PanelKind::Row,
+            title,
+            description: "",
+            grid_pos: GridPos {
+                x: 0,
+                y,
+                w: GRID_WIDTH,
+                h: 1,
+            },
+            datasource: datasource.clone(),
+            targets: vec![],
+            field_config: None,
+            options: None,
+            row: Some(RowState {
+                collapsed: false,
+                panels: vec![],
             }),
         }
     }
@@ -413,7 +471,7 @@ impl Panel {
     /// values: for info metrics such as `supervm_build_info`, whose value is
     /// always 1 and whose labels are the information. No-op on other panels.
     pub fn showing_names(mut self) -> Panel {
-        if let PanelOptions::Stat(options) = &mut self.options {
+        if let Some(PanelOptions::Stat(options)) = &mut self.options {
             options.text_mode = "name";
         }
         self

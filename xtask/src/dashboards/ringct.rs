@@ -6,11 +6,13 @@
 //! `up`) and uses fixed range windows (`[1m]`, `[5m]`), so the only placeholders
 //! a tool must substitute are `$job` and `$instance`.
 
-use supervm_telemetry::labels::{MODE, REASON};
+use supervm_telemetry::labels::{MODE, OUTCOME, REASON, STATE};
 use supervm_telemetry::names::{
-    FAST_FALLBACK_TOTAL, ZK_BATCH_VERIFY_DURATION_SECONDS, ZK_BATCH_VERIFY_FAILED_TOTAL,
-    ZK_BATCH_VERIFY_TOTAL, ZK_PARALLEL_AVG_LATENCY_MS, ZK_PARALLEL_BATCHES_TOTAL,
-    ZK_PARALLEL_BATCH_DURATION_SECONDS, ZK_PARALLEL_BATCH_LATENCY_MS,
+    CLUSTER_CLAIM_SECONDS, CLUSTER_JOBS_TOTAL, CLUSTER_LEASE_RENEWALS_TOTAL,
+    CLUSTER_OLDEST_JOB_AGE_SECONDS, CLUSTER_PROVING_SECONDS, CLUSTER_QUEUE_DEPTH,
+    CLUSTER_RETRIES_TOTAL, FAST_FALLBACK_TOTAL, ZK_BATCH_VERIFY_DURATION_SECONDS,
+    ZK_BATCH_VERIFY_FAILED_TOTAL, ZK_BATCH_VERIFY_TOTAL, ZK_PARALLEL_AVG_LATENCY_MS,
+    ZK_PARALLEL_BATCHES_TOTAL, ZK_PARALLEL_BATCH_DURATION_SECONDS, ZK_PARALLEL_BATCH_LATENCY_MS,
     ZK_PARALLEL_PROOF_DURATION_SECONDS, ZK_PARALLEL_PROOF_FAILED_TOTAL, ZK_PARALLEL_PROOF_TOTAL,
     ZK_PARALLEL_TPS,
 };
@@ -18,10 +20,22 @@ use supervm_telemetry::names::{
 use super::grafana::{
     Dashboard, Panel, PanelSpec, Templating, Thresholds, TimeRange, GRID_WIDTH, SCHEMA_VERSION,
 };
-use super::variables::{at, q, sel, variables, DATASOURCE};
+use super::variables::{at, q, sel, sel_with, variables, DATASOURCE};
 
 /// File name under `deploy/grafana/dashboards/`.
 pub const FILE_NAME: &str = "grafana-ringct-dashboard.json";
+
+/// The Prometheus job that scrapes the cluster's prover workers
+/// (`deploy/prometheus/prometheus-ringct.yml`, targets in
+/// `deploy/prometheus/targets/workers.yml`). The "Workers up" panel counts
+/// that job's `up` series, which exist while a worker is down.
+pub const WORKER_JOB: &str = "supervm-cluster-worker";
+
+/// Oldest-job-age thresholds of the cluster row (seconds): orange, then red.
+/// Red is the `RingCTClusterQueueStalled` alert's threshold.
+pub const OLDEST_JOB_AGE_WARN_S: f64 = 60.0;
+/// See [`OLDEST_JOB_AGE_WARN_S`].
+pub const OLDEST_JOB_AGE_ALERT_S: f64 = 300.0;
 
 /// `histogram_quantile(phi, ...)` of a seconds histogram, per instance and `label`.
 fn quantile_s_by(phi: f64, histogram: &str, label: &str, window: &str) -> String {
@@ -280,6 +294,8 @@ pub fn dashboard() -> Dashboard {
             },
         ),
     ];
+    let mut panels = panels;
+    panels.extend(cluster_row(stat_h + 5 * chart_h, stat_h, chart_h));
 
     Dashboard {
         uid: "supervm-ringct",
@@ -300,4 +316,220 @@ pub fn dashboard() -> Dashboard {
         templating: Templating { list: variables() },
         panels,
     }
+}
+
+/// The cluster row (issue 14): the PostgreSQL queue and its prover workers,
+/// from the metrics `ringct-prover-worker` exports (catalogued in
+/// `supervm-telemetry`). The queue gauges are sampled by every worker from
+/// the same database, so they are combined with `max`, never summed.
+fn cluster_row(y: u32, stat_h: u32, chart_h: u32) -> Vec<Panel> {
+    let ds = &DATASOURCE;
+    let half = GRID_WIDTH / 2;
+    let quarter = GRID_WIDTH / 4;
+    let up = sel_with("up", &format!("job=\"{WORKER_JOB}\""));
+    let charts = y + 1 + stat_h;
+    vec![
+        Panel::row(14, ds, "Proving cluster (PostgreSQL queue and workers)", y),
+        Panel::stat(
+            15,
+            ds,
+            PanelSpec {
+                title: "Cluster workers up",
+                description: "Worker targets Prometheus scraped successfully (up), and the worker targets it knows \
+                              (listed, from deploy/prometheus/targets/workers.yml). Red when none is up: the \
+                              RingCTClusterNoWorkerUp alert fires then.",
+                grid_pos: at(0, y + 1, quarter, stat_h),
+                unit: "short",
+                queries: vec![
+                    q(format!("sum({up})"), "up"),
+                    q(format!("count({up})"), "listed"),
+                ],
+            },
+            (None, None),
+            Some(0),
+            Thresholds::absolute("red", &[(1.0, "green")]),
+        ),
+        Panel::stat(
+            16,
+            ds,
+            PanelSpec {
+                title: "Queued jobs",
+                description: "Jobs waiting in the PostgreSQL queue for a worker (state queued), as last sampled by the workers.",
+                grid_pos: at(quarter, y + 1, quarter, stat_h),
+                unit: "short",
+                queries: vec![q(
+                    format!(
+                        "max({})",
+                        sel_with(CLUSTER_QUEUE_DEPTH, &format!("{STATE}=\"queued\""))
+                    ),
+                    "queued",
+                )],
+            },
+            (None, None),
+            Some(0),
+            Thresholds::absolute("blue", &[]),
+        ),
+        Panel::stat(
+            17,
+            ds,
+            PanelSpec {
+                title: "Oldest job age",
+                description: "Age of the oldest queued or running job (0 when the queue is empty). Orange from 1 minute; \
+                              red from 5 minutes, where the RingCTClusterQueueStalled alert fires if it keeps growing.",
+                grid_pos: at(2 * quarter, y + 1, quarter, stat_h),
+                unit: "s",
+                queries: vec![q(
+                    format!("max({})", sel(CLUSTER_OLDEST_JOB_AGE_SECONDS)),
+                    "oldest",
+                )],
+            },
+            (Some(0.0), None),
+            Some(0),
+            Thresholds::absolute(
+                "green",
+                &[
+                    (OLDEST_JOB_AGE_WARN_S, "orange"),
+                    (OLDEST_JOB_AGE_ALERT_S, "red"),
+                ],
+            ),
+        ),
+        Panel::stat(
+            18,
+            ds,
+            PanelSpec {
+                title: "Job retries (5m)",
+                description: "Jobs put back in the queue over the last 5 minutes, by all workers: a failure worth \
+                              retrying, or a lease that expired because its worker died or lost the database.",
+                grid_pos: at(3 * quarter, y + 1, quarter, stat_h),
+                unit: "short",
+                queries: vec![q(
+                    format!("sum(increase({}[5m]))", sel(CLUSTER_RETRIES_TOTAL)),
+                    "retries",
+                )],
+            },
+            (Some(0.0), None),
+            Some(0),
+            Thresholds::absolute("green", &[(1.0, "orange")]),
+        ),
+        Panel::timeseries(
+            19,
+            ds,
+            PanelSpec {
+                title: "Queue depth by state",
+                description: "Unfinished jobs in the PostgreSQL queue: queued (waiting for a worker) and running \
+                              (leased by a worker). Finished jobs (done, failed) are in the same gauge; the \
+                              outcomes panel shows their rate.",
+                grid_pos: at(0, charts, half, chart_h),
+                unit: "short",
+                queries: vec![q(
+                    format!(
+                        "max by ({STATE}) ({})",
+                        sel_with(CLUSTER_QUEUE_DEPTH, &format!("{STATE}=~\"queued|running\""))
+                    ),
+                    "{{state}}",
+                )],
+            },
+        ),
+        Panel::timeseries(
+            20,
+            ds,
+            PanelSpec {
+                title: "Cluster proofs per second, per worker",
+                description: "Jobs each worker proved and recorded, per second (1m rate).",
+                grid_pos: at(half, charts, half, chart_h),
+                unit: "suffix: proofs/s",
+                queries: vec![q(
+                    format!(
+                        "sum by (instance) (rate({}[1m]))",
+                        sel_with(CLUSTER_JOBS_TOTAL, &format!("{OUTCOME}=\"proved\""))
+                    ),
+                    "{{instance}}",
+                )],
+            },
+        ),
+        Panel::timeseries(
+            21,
+            ds,
+            PanelSpec {
+                title: "Cluster job outcomes and retries (per second)",
+                description: "Jobs the workers finished, per second (5m rate), by outcome: proved; failed (for good, \
+                              its error recorded); retried (put back after a failure); duplicate (another attempt \
+                              had recorded the result first). Retries also counts jobs whose lease expired.",
+                grid_pos: at(0, charts + chart_h, half, chart_h),
+                unit: "suffix: jobs/s",
+                queries: vec![
+                    q(
+                        format!(
+                            "sum by ({OUTCOME}) (rate({}[5m]))",
+                            sel(CLUSTER_JOBS_TOTAL)
+                        ),
+                        "{{outcome}}",
+                    ),
+                    q(
+                        format!("sum(rate({}[5m]))", sel(CLUSTER_RETRIES_TOTAL)),
+                        "retries (failures and expired leases)",
+                    ),
+                ],
+            },
+        ),
+        Panel::timeseries(
+            22,
+            ds,
+            PanelSpec {
+                title: "Claim latency",
+                description: "p50 and p99 over 5 minutes of one claim on the PostgreSQL queue (whether it found a job \
+                              or not), per worker: the database round trip plus the row lock.",
+                grid_pos: at(half, charts + chart_h, half, chart_h),
+                unit: "ms",
+                queries: vec![
+                    q(
+                        quantile_ms(0.5, CLUSTER_CLAIM_SECONDS, "5m"),
+                        "p50 (5m) {{instance}}",
+                    ),
+                    q(
+                        quantile_ms(0.99, CLUSTER_CLAIM_SECONDS, "5m"),
+                        "p99 (5m) {{instance}}",
+                    ),
+                ],
+            },
+        ),
+        Panel::timeseries(
+            23,
+            ds,
+            PanelSpec {
+                title: "Cluster proving time per job",
+                description: "p50 and p99 over 5 minutes of one job's proving time on a worker.",
+                grid_pos: at(0, charts + 2 * chart_h, half, chart_h),
+                unit: "ms",
+                queries: vec![
+                    q(
+                        quantile_ms(0.5, CLUSTER_PROVING_SECONDS, "5m"),
+                        "p50 (5m) {{instance}}",
+                    ),
+                    q(
+                        quantile_ms(0.99, CLUSTER_PROVING_SECONDS, "5m"),
+                        "p99 (5m) {{instance}}",
+                    ),
+                ],
+            },
+        ),
+        Panel::timeseries(
+            24,
+            ds,
+            PanelSpec {
+                title: "Lease renewals (per second)",
+                description: "Heartbeats: job leases each worker renewed, per second (5m rate). A worker proving \
+                              long jobs renews; one that stops renewing loses its jobs when their leases expire.",
+                grid_pos: at(half, charts + 2 * chart_h, half, chart_h),
+                unit: "suffix: renewals/s",
+                queries: vec![q(
+                    format!(
+                        "sum by (instance) (rate({}[5m]))",
+                        sel(CLUSTER_LEASE_RENEWALS_TOTAL)
+                    ),
+                    "{{instance}}",
+                )],
+            },
+        ),
+    ]
 }

@@ -23,6 +23,12 @@ pub fn sel(metric: &str) -> String {
     format!("{metric}{{{VARIABLE_FILTER}}}")
 }
 
+/// `metric{job=~"$job",instance=~"$instance",extra}`: the variable filter
+/// followed by more label matchers (`extra`, comma-separated).
+pub fn sel_with(metric: &str, extra: &str) -> String {
+    format!("{metric}{{{VARIABLE_FILTER},{extra}}}")
+}
+
 /// A query and its legend.
 pub fn q(expr: String, legend: &'static str) -> Query {
     Query { expr, legend }

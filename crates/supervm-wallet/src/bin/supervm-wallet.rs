@@ -500,6 +500,9 @@ fn run(cli: Cli) -> Result<(), WalletError> {
             timeout_secs,
             decoy_outputs_per_second,
         } => {
+            // RINGCT_PROVER first: a bad value is refused before the wallet
+            // file, the passphrase or the node are touched.
+            let backend = ringct_cluster::backend_from_env().map_err(WalletError::ProverBackend)?;
             let (file, mut state) = open(&cli)?;
             state.spending_keys("build a spend")?;
             let net = state.network_id()?;
@@ -545,7 +548,7 @@ fn run(cli: Cli) -> Result<(), WalletError> {
                 None => format!("proving {shape}"),
             });
             spinner.enable_steady_tick(Duration::from_millis(120));
-            let proved = send::prove(&prepared, keys_dir);
+            let proved = send::prove_on(&prepared, keys_dir, &backend);
             spinner.finish_and_clear();
             let (tx, took) = proved?;
             state

@@ -10,7 +10,9 @@
 //   `FieldConfig` (the raw/composable panelcfg types), so a missing required
 //   option fails the check;
 // - `fieldConfig` (with its required `overrides`) is required on every panel;
-// - every query target is a Prometheus query.
+// - every query target is a Prometheus query;
+// - a `row` panel (a row header) is the schema's own `RowPanel`: no queries,
+//   options or field config.
 //
 // The check is an object literal assigned to these types (see
 // write-checks.mjs), so TypeScript's excess-property check also rejects any
@@ -23,6 +25,7 @@ import type {
   FieldConfig,
   FieldConfigSource,
   Panel,
+  RowPanel,
   VariableModel,
 } from '@grafana/schema';
 import type * as stat from '@grafana/schema/dist/esm/raw/composable/stat/panelcfg/x/StatPanelCfg_types.gen';
@@ -89,7 +92,7 @@ export type StatPanel = PanelOf<'stat', stat.Options, never>;
 export type TimeseriesPanel = PanelOf<'timeseries', timeseries.Options, timeseries.FieldConfig>;
 
 /** Every panel kind the generator may emit. */
-export type SupervmPanel = StatPanel | TimeseriesPanel;
+export type SupervmPanel = StatPanel | TimeseriesPanel | RowPanel;
 
 /** A generated dashboard, as committed under deploy/grafana/dashboards/. */
 export type StrictDashboard = Json<
