@@ -369,13 +369,29 @@ impl SuperVM {
         let mut fallbacks = Vec::new();
         for wave in self.in_pool(|| scheduler::waves(keys)) {
             let outcomes = self.run_wave(fast, &wave);
+            let mut writes: Vec<(ObjectId, Object)> = Vec::new();
             for (&pos, outcome) in wave.iter().zip(outcomes) {
                 let (i, tx) = fast[pos];
-                match &outcome.result {
+                let receipt = &mut receipts[i];
+                match outcome.result {
                     Err(e) if self.fallback.falls_back_on(e.kind()) => fallbacks.push((i, tx)),
-                    _ => self.settle(outcome, &mut receipts[i], garbage),
+                    Err(e) => {
+                        receipt.gas_used = outcome.gas_used;
+                        receipt.error = Some(e);
+                    }
+                    Ok(mut write_set) => {
+                        receipt.gas_used = outcome.gas_used;
+                        receipt.error = None;
+                        write_set.drain_into(&mut writes);
+                        garbage.write_sets.push(write_set);
+                    }
                 }
             }
+            // The wave's transactions write disjoint objects, so their writes commit
+            // in any order: sorted, in one pass (see `State::commit_sorted`).
+            self.in_pool(|| writes.par_sort_unstable_by_key(|(id, _)| *id));
+            self.written.extend(writes.iter().map(|(id, _)| *id));
+            self.state.commit_sorted(writes, &mut garbage.objects);
         }
         fallbacks
     }
