@@ -361,7 +361,7 @@ mod tests {
             let self_closed = tag.ends_with('/');
             let body = tag.trim_end_matches('/');
             let name = body.split_whitespace().next().ok_or("empty tag")?;
-            if body.matches('"').count() % 2 != 0 {
+            if !body.matches('"').count().is_multiple_of(2) {
                 return Err(format!("unbalanced quotes in <{body}>"));
             }
             if stack.is_empty() {
