@@ -1,10 +1,12 @@
 //! `cargo xtask bench [--quick] [--only SECTION]`: the project's main job.
 //! Measures proving, verification, the runtime and the node's store on the
 //! default shape, prints a table, and writes `target/bench/summary.json`
-//! (`--only` runs one section and writes `summary-SECTION.json`).
+//! (`--only` runs one section and writes `summary-SECTION.json`), and SVG charts
+//! of the proving and verification figures next to it (see [`plots`]).
 
 mod cluster;
 mod node_api;
+mod plots;
 mod prove;
 mod runtime;
 mod store;
@@ -179,7 +181,15 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         Some(section) => format!("summary-{section}.json"),
         None => "summary.json".to_string(),
     };
-    write_summary(&dir, &name, &summary)
+    write_summary(&dir, &name, &summary)?;
+    let (charts, skipped) = plots::write_all(&summary, &dir).map_err(XtaskError::Bench)?;
+    for path in charts {
+        println!("wrote {}", path.display());
+    }
+    for line in skipped {
+        println!("chart skipped: {line}");
+    }
+    Ok(())
 }
 
 fn write_summary(dir: &Path, name: &str, summary: &Value) -> Result<(), XtaskError> {

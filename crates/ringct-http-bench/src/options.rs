@@ -15,7 +15,8 @@
 //!
 //! | variable | meaning | default | bound |
 //! |---|---|---|---|
-//! | `RINGCT_PAR_BATCH` | witnesses per batch | 32 | 1..=1024 |
+//! | `RINGCT_PAR_BATCH` | witnesses per batch, or `auto` | 32 | 1..=1024, or `auto` |
+//! | `RINGCT_PAR_BATCH_TARGET_MS` | with `auto`: wall time a batch should stay under | 5000 | 1..=600000; only with `auto` |
 //! | `RINGCT_PAR_THREADS` | prover threads (also the verifier's pool) | all cores | 1..=256 |
 //! | `RINGCT_PAR_INTERVAL_MS` | pause between batches | 1000 | 0..=3600000 |
 //! | `RINGCT_PAR_SETUP_BATCH` | warm-up batches, not counted anywhere | 1 | 0..=100 |
@@ -33,7 +34,13 @@
 //! within its bound, or the bench stops before doing anything with a message
 //! naming the variable. The bounds of the `RINGCT_PAR_*` variables are the
 //! constants in `ringct_prover::config` (`MAX_BATCH`, `MAX_THREADS`,
-//! `MAX_INTERVAL_MS`, `MAX_SETUP_BATCHES`).
+//! `MAX_INTERVAL_MS`, `MAX_SETUP_BATCHES`, `MAX_BATCH_TARGET_MS`).
+//!
+//! `RINGCT_PAR_BATCH=auto` sizes every batch (warm-up included) with the
+//! prover's `next_batch_size`: one witness per thread first, then the size
+//! that keeps proving a batch under `RINGCT_PAR_BATCH_TARGET_MS`, learned
+//! from the batches already proved (`ringct_prover::auto_batch`). The
+//! target counts proving only, not the verification that follows.
 //!
 //! With `RINGCT_PROVER=postgres://...` the witnesses of each batch become
 //! jobs in the cluster's queue and the workers prove them; the bench still
@@ -105,7 +112,8 @@ usage: zk_parallel_http_bench [--addr HOST:PORT] [--max-batches N] [--max-second
   --insecure-dev-keys   INSECURE keys from a public fixed seed (fast, reproducible;
                         never for anything but development)
 
-environment: RINGCT_PAR_BATCH (1..=1024), RINGCT_PAR_THREADS (1..=256),
+environment: RINGCT_PAR_BATCH (1..=1024 or auto), RINGCT_PAR_BATCH_TARGET_MS
+(1..=600000, with auto), RINGCT_PAR_THREADS (1..=256),
 RINGCT_PAR_INTERVAL_MS (0..=3600000), RINGCT_PAR_SETUP_BATCH (0..=100), RINGCT_SHAPE,
 RINGCT_KEYS_DIR, RINGCT_BENCH_INVALID_RATE (0.0..=1.0), RINGCT_BENCH_ADDR,
 RINGCT_BENCH_MAX_BATCHES, RINGCT_BENCH_MAX_SECONDS,
@@ -302,8 +310,9 @@ mod tests {
     }
 
     /// Every variable the bench reads, its own and the prover's.
-    const EVERY_VAR: [&str; 10] = [
+    const EVERY_VAR: [&str; 11] = [
         prover_vars::BATCH,
+        prover_vars::BATCH_TARGET_MS,
         prover_vars::THREADS,
         prover_vars::INTERVAL_MS,
         prover_vars::SETUP_BATCH,
@@ -434,6 +443,48 @@ mod tests {
         .unwrap()
         .unwrap();
         assert!(matches!(o.backend, Backend::Postgres(_)));
+    }
+
+    #[test]
+    fn batch_auto_is_accepted_and_its_target_checked() {
+        let o = parse(
+            &[],
+            &[
+                (prover_vars::BATCH, "auto"),
+                (prover_vars::BATCH_TARGET_MS, "2000"),
+                (prover_vars::THREADS, "2"),
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(o.prove.auto_batch_target, Some(Duration::from_secs(2)));
+        assert_eq!(o.prove.batch_size, 2);
+        for env in [
+            vec![
+                (prover_vars::BATCH, "auto"),
+                (prover_vars::BATCH_TARGET_MS, "0"),
+            ],
+            vec![
+                (prover_vars::BATCH, "auto"),
+                (prover_vars::BATCH_TARGET_MS, "600001"),
+            ],
+            vec![
+                (prover_vars::BATCH, "auto"),
+                (prover_vars::BATCH_TARGET_MS, "1s"),
+            ],
+            vec![(prover_vars::BATCH_TARGET_MS, "2000")],
+            vec![
+                (prover_vars::BATCH, "8"),
+                (prover_vars::BATCH_TARGET_MS, "2000"),
+            ],
+        ] {
+            let err = parse(&[], &env).unwrap_err();
+            assert!(
+                err.to_string().contains(prover_vars::BATCH_TARGET_MS),
+                "{env:?}: {err}"
+            );
+            assert_eq!(err.exit_code(), 2, "{env:?}");
+        }
     }
 
     #[test]

@@ -96,7 +96,10 @@ pub fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
     println!("proving backend: {backend}");
     println!(
         "batch {}, threads {}, interval {} ms, invalid rate {}, warm-up batches {}, max batches {}, max seconds {}",
-        opts.prove.batch_size,
+        opts.prove.auto_batch_target.map_or_else(
+            || opts.prove.batch_size.to_string(),
+            |t| format!("auto (target {} ms)", t.as_millis())
+        ),
         threads,
         opts.prove.interval.as_millis(),
         opts.invalid_rate,
@@ -121,7 +124,6 @@ pub fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
         verifier,
         rng: ChaCha20Rng::from_entropy(),
     };
-    let batch = opts.prove.batch_size;
     let mut bugs = 0;
 
     // From here on a signal stops gracefully, after the current batch.
@@ -142,6 +144,11 @@ pub fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
             total: opts.prove.setup_batches,
         };
         let label = format!("warm-up {}", i + 1);
+        // Fixed, or under RINGCT_PAR_BATCH=auto what the batches so far suggest.
+        let batch = bench
+            .prover
+            .next_batch_size()
+            .unwrap_or(opts.prove.batch_size);
         let round =
             metrics::with_local_recorder(&noop, || bench.round(&label, &vec![false; batch]))?;
         bugs += (round.verify_failures + round.unexpected) as u64;
@@ -169,6 +176,10 @@ pub fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
         && deadline.map_or(true, |d| Instant::now() < d)
     {
         index += 1;
+        let batch = bench
+            .prover
+            .next_batch_size()
+            .unwrap_or(opts.prove.batch_size);
         let k = invalid_count(opts.invalid_rate, submitted, batch);
         let round = bench.round(&format!("batch {index}"), &invalid_mask(k, batch))?;
         submitted += batch as u64;

@@ -19,6 +19,12 @@ pub trait BatchProver: Send + Sync {
     /// One result per witness, in input order, and the statistics. Never
     /// panics on bad input: a witness that yields no proof gets its error.
     fn prove_batch(&self, witnesses: &[RingCtWitness]) -> BatchOutcome;
+    /// How many witnesses the next batch should have when this backend sizes
+    /// batches itself (the local prover under `RINGCT_PAR_BATCH=auto`);
+    /// `None`: the caller's configured size.
+    fn next_batch_size(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl BatchProver for RingCtParallelProver {
@@ -32,6 +38,10 @@ impl BatchProver for RingCtParallelProver {
 
     fn prove_batch(&self, witnesses: &[RingCtWitness]) -> BatchOutcome {
         RingCtParallelProver::prove_batch(self, witnesses)
+    }
+
+    fn next_batch_size(&self) -> Option<usize> {
+        Some(RingCtParallelProver::next_batch_size(self))
     }
 }
 

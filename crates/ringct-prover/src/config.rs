@@ -2,7 +2,8 @@
 //!
 //! | variable | meaning | default | bound |
 //! |---|---|---|---|
-//! | `RINGCT_PAR_BATCH` | witnesses per batch | 32 | 1..=[`MAX_BATCH`] |
+//! | `RINGCT_PAR_BATCH` | witnesses per batch, or `auto` | 32 | 1..=[`MAX_BATCH`], or `auto` |
+//! | `RINGCT_PAR_BATCH_TARGET_MS` | with `RINGCT_PAR_BATCH=auto`: the wall time a batch should stay under | 5000 | 1..=[`MAX_BATCH_TARGET_MS`]; only with `auto` |
 //! | `RINGCT_PAR_THREADS` | threads in the prover's Rayon pool | all cores, at most [`MAX_THREADS`] | 1..=[`MAX_THREADS`] |
 //! | `RINGCT_PAR_INTERVAL_MS` | pause between batches in a proving loop | 1000 | 0..=[`MAX_INTERVAL_MS`] |
 //! | `RINGCT_PAR_SETUP_BATCH` | warm-up batches before measuring (0 = none) | 1 | 0..=[`MAX_SETUP_BATCHES`] |
@@ -14,6 +15,12 @@
 //! ([`ProverError::EnvEmpty`]), parse ([`ProverError::EnvInvalid`]), and stay
 //! within its bound ([`ProverError::EnvZero`], [`ProverError::EnvOutOfRange`]).
 //! Values are trimmed. Nothing falls back to the default silently.
+//!
+//! `RINGCT_PAR_BATCH=auto` (any case) sizes each batch so that proving it takes at most
+//! `RINGCT_PAR_BATCH_TARGET_MS`, learned from the batches already proved (see
+//! [`crate::auto_batch`] for the model and how it learns); the first batch has one
+//! witness per thread. Setting `RINGCT_PAR_BATCH_TARGET_MS` without `auto` is refused
+//! ([`ProverError::EnvNeedsAuto`]): the target would be ignored.
 //! Variables are read with [`std::env::var_os`]; `from_lookup` takes the
 //! same `Option<OsString>` so tests can pass values that are not UTF-8.
 
@@ -24,8 +31,10 @@ use std::time::Duration;
 
 /// Variable names.
 pub mod vars {
-    /// Witnesses per batch.
+    /// Witnesses per batch, or `auto`.
     pub const BATCH: &str = "RINGCT_PAR_BATCH";
+    /// Target wall time per batch under `RINGCT_PAR_BATCH=auto`, in milliseconds.
+    pub const BATCH_TARGET_MS: &str = "RINGCT_PAR_BATCH_TARGET_MS";
     /// Prover pool threads.
     pub const THREADS: &str = "RINGCT_PAR_THREADS";
     /// Pause between batches, in milliseconds.
@@ -69,6 +78,19 @@ pub const MAX_THREADS: usize = 256;
 /// flat once every worker has a few witnesses.
 pub const MAX_BATCH: usize = 1024;
 
+/// Largest target wall time per batch under `RINGCT_PAR_BATCH=auto`
+/// (`RINGCT_PAR_BATCH_TARGET_MS`): ten minutes.
+///
+/// A graceful stop waits for the current batch, and the dashboards' rate
+/// windows are minutes wide; a longer target is almost surely a unit mistake
+/// (seconds written as milliseconds times 1,000). Whatever the target, a
+/// batch never exceeds [`MAX_BATCH`].
+pub const MAX_BATCH_TARGET_MS: u64 = 600_000;
+
+/// Default target wall time per batch under `RINGCT_PAR_BATCH=auto`: 5 s,
+/// about 22 proofs of the default shape on 2 cores.
+pub const DEFAULT_BATCH_TARGET_MS: u64 = 5_000;
+
 /// Longest pause between batches (`RINGCT_PAR_INTERVAL_MS`): one hour.
 ///
 /// The pause wakes for signals every 50 ms, so the bound is not about
@@ -88,8 +110,14 @@ pub const MAX_SETUP_BATCHES: usize = 100;
 /// How the parallel prover runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParallelProveConfig {
-    /// Witnesses per batch in a proving loop (1..=[`MAX_BATCH`]).
+    /// Witnesses per batch in a proving loop (1..=[`MAX_BATCH`]); with
+    /// [`auto_batch_target`](Self::auto_batch_target) set, the first batch's size.
     pub batch_size: usize,
+    /// `Some(target)`: `RINGCT_PAR_BATCH=auto`; each batch's size is chosen to
+    /// keep its wall time under `target` (1 ms..=[`MAX_BATCH_TARGET_MS`]), see
+    /// [`crate::RingCtParallelProver::next_batch_size`]. `None`: every batch
+    /// has `batch_size` witnesses.
+    pub auto_batch_target: Option<Duration>,
     /// Threads in the prover's dedicated Rayon pool (1..=[`MAX_THREADS`]).
     pub threads: usize,
     /// Pause between batches in a proving loop (at most [`MAX_INTERVAL_MS`]).
@@ -104,6 +132,7 @@ impl Default for ParallelProveConfig {
     fn default() -> Self {
         ParallelProveConfig {
             batch_size: 32,
+            auto_batch_target: None,
             threads: available_cores().min(MAX_THREADS),
             interval: Duration::from_millis(1000),
             setup_batches: 1,
@@ -111,6 +140,10 @@ impl Default for ParallelProveConfig {
         }
     }
 }
+
+/// The value of `RINGCT_PAR_BATCH` that turns on automatic batch sizing
+/// (compared without regard to ASCII case).
+pub const AUTO: &str = "auto";
 
 /// Cores visible to this process (at least 1).
 pub fn available_cores() -> usize {
@@ -179,6 +212,7 @@ fn check_range(
 const WHY_THREADS: &str = "one proof in flight per thread, and proving is CPU-bound";
 const WHY_BATCH: &str = "a batch is held in memory and proved to the end before the next";
 const WHY_INTERVAL: &str = "one hour";
+const WHY_TARGET: &str = "ten minutes; a batch is proved to the end before a graceful stop";
 const WHY_SETUP: &str = "warm-up batches are proved but not counted";
 
 impl ParallelProveConfig {
@@ -205,9 +239,35 @@ impl ParallelProveConfig {
         let count = |var, default: usize, min, max: usize, why| {
             parse_count(var, lookup(var), default as u64, min, max as u64, why).map(|n| n as usize)
         };
+        let threads = count(vars::THREADS, d.threads, 1, MAX_THREADS, WHY_THREADS)?;
+        let auto = env_text(vars::BATCH, lookup(vars::BATCH))?
+            .is_some_and(|text| text.eq_ignore_ascii_case(AUTO));
+        let target = lookup(vars::BATCH_TARGET_MS);
+        let (batch_size, auto_batch_target) = if auto {
+            let ms = parse_count(
+                vars::BATCH_TARGET_MS,
+                target,
+                DEFAULT_BATCH_TARGET_MS,
+                1,
+                MAX_BATCH_TARGET_MS,
+                WHY_TARGET,
+            )?;
+            (threads.min(MAX_BATCH), Some(Duration::from_millis(ms)))
+        } else {
+            let batch_size = count(vars::BATCH, d.batch_size, 1, MAX_BATCH, WHY_BATCH)?;
+            if let Some(value) = env_text(vars::BATCH_TARGET_MS, target)? {
+                return Err(ProverError::EnvNeedsAuto {
+                    var: vars::BATCH_TARGET_MS,
+                    value,
+                    needs: vars::BATCH,
+                });
+            }
+            (batch_size, None)
+        };
         Ok(ParallelProveConfig {
-            batch_size: count(vars::BATCH, d.batch_size, 1, MAX_BATCH, WHY_BATCH)?,
-            threads: count(vars::THREADS, d.threads, 1, MAX_THREADS, WHY_THREADS)?,
+            batch_size,
+            auto_batch_target,
+            threads,
             interval: Duration::from_millis(parse_count(
                 vars::INTERVAL_MS,
                 lookup(vars::INTERVAL_MS),
@@ -232,6 +292,16 @@ impl ParallelProveConfig {
     /// calls it.
     pub fn validate(&self) -> Result<(), ProverError> {
         let ms = u64::try_from(self.interval.as_millis()).unwrap_or(u64::MAX);
+        if let Some(target) = self.auto_batch_target {
+            let target = u64::try_from(target.as_millis()).unwrap_or(u64::MAX);
+            check_range(
+                vars::BATCH_TARGET_MS,
+                target,
+                1,
+                MAX_BATCH_TARGET_MS,
+                WHY_TARGET,
+            )?;
+        }
         check_range(
             vars::BATCH,
             self.batch_size as u64,
@@ -464,6 +534,102 @@ mod tests {
             zero.validate(),
             Err(ProverError::EnvZero { var }) if var == vars::THREADS
         ));
+    }
+
+    #[test]
+    fn batch_auto_takes_a_bounded_target() {
+        let c = with(&[(vars::BATCH, "auto"), (vars::THREADS, "3")]).unwrap();
+        assert_eq!(
+            c.auto_batch_target,
+            Some(Duration::from_millis(DEFAULT_BATCH_TARGET_MS))
+        );
+        // The first batch: one witness per thread.
+        assert_eq!(c.batch_size, 3);
+        c.validate().unwrap();
+        let c = with(&[(vars::BATCH, " AUTO "), (vars::BATCH_TARGET_MS, "250")]).unwrap();
+        assert_eq!(c.auto_batch_target, Some(Duration::from_millis(250)));
+        let max = MAX_BATCH_TARGET_MS.to_string();
+        let c = with(&[(vars::BATCH, "Auto"), (vars::BATCH_TARGET_MS, &max)]).unwrap();
+        assert_eq!(
+            c.auto_batch_target,
+            Some(Duration::from_millis(MAX_BATCH_TARGET_MS))
+        );
+        // A fixed batch has no target.
+        assert_eq!(with(&[(vars::BATCH, "8")]).unwrap().auto_batch_target, None);
+        assert_eq!(with(&[]).unwrap().auto_batch_target, None);
+    }
+
+    #[test]
+    fn bad_batch_targets_are_typed_errors() {
+        let auto = (vars::BATCH, "auto");
+        for (value, check) in [
+            ("0", "zero"),
+            ("600001", "range"),
+            ("5s", "invalid"),
+            ("-1", "invalid"),
+            ("  ", "empty"),
+        ] {
+            let err = with(&[auto, (vars::BATCH_TARGET_MS, value)]).unwrap_err();
+            let ok = match check {
+                "zero" => {
+                    matches!(err, ProverError::EnvZero { var } if var == vars::BATCH_TARGET_MS)
+                }
+                "range" => matches!(
+                    err,
+                    ProverError::EnvOutOfRange { var, value: 600_001, max: MAX_BATCH_TARGET_MS, .. }
+                        if var == vars::BATCH_TARGET_MS
+                ),
+                "invalid" => {
+                    matches!(&err, ProverError::EnvInvalid { var, .. } if *var == vars::BATCH_TARGET_MS)
+                }
+                _ => matches!(err, ProverError::EnvEmpty { var } if var == vars::BATCH_TARGET_MS),
+            };
+            assert!(ok, "{value}: {err}");
+            assert!(err.is_configuration());
+            assert!(err.to_string().contains(vars::BATCH_TARGET_MS), "{err}");
+        }
+        // A target without auto would be ignored: refused, naming both variables.
+        for batch in [None, Some("32")] {
+            let mut pairs = vec![(vars::BATCH_TARGET_MS, "100")];
+            pairs.extend(batch.map(|b| (vars::BATCH, b)));
+            let err = with(&pairs).unwrap_err();
+            assert!(
+                matches!(&err, ProverError::EnvNeedsAuto { var, value, needs }
+                    if *var == vars::BATCH_TARGET_MS && value == "100" && *needs == vars::BATCH),
+                "{err}"
+            );
+            assert!(err.is_configuration());
+            let msg = err.to_string();
+            assert!(
+                msg.contains(vars::BATCH_TARGET_MS) && msg.contains(vars::BATCH),
+                "{msg}"
+            );
+        }
+        // Words other than `auto` are still invalid batch sizes.
+        assert!(matches!(
+            with(&[(vars::BATCH, "automatic")]),
+            Err(ProverError::EnvInvalid { var, .. }) if var == vars::BATCH
+        ));
+        // Targets built in code are bounded too.
+        let ok = ParallelProveConfig::default();
+        for (target, zero) in [
+            (Duration::from_micros(999), true),
+            (Duration::from_secs(601), false),
+        ] {
+            let c = ParallelProveConfig {
+                auto_batch_target: Some(target),
+                ..ok.clone()
+            };
+            let err = c.validate().unwrap_err();
+            assert!(
+                if zero {
+                    matches!(err, ProverError::EnvZero { var } if var == vars::BATCH_TARGET_MS)
+                } else {
+                    matches!(err, ProverError::EnvOutOfRange { var, .. } if var == vars::BATCH_TARGET_MS)
+                },
+                "{target:?}: {err}"
+            );
+        }
     }
 
     #[test]

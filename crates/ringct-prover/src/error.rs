@@ -238,6 +238,18 @@ pub enum ProverError {
         /// Why the bound is there.
         why: &'static str,
     },
+    /// A variable that only applies with another one's setting is set without
+    /// it (`RINGCT_PAR_BATCH_TARGET_MS` without `RINGCT_PAR_BATCH=auto`): it
+    /// would be ignored, so it is refused.
+    #[error("{var}={value:?} only applies with {needs}=auto; set {needs}=auto or unset {var}")]
+    EnvNeedsAuto {
+        /// Variable name.
+        var: &'static str,
+        /// The value given.
+        value: String,
+        /// The variable that must be `auto`.
+        needs: &'static str,
+    },
     /// The Rayon pool could not be built.
     #[error("could not build the prover thread pool: {0}")]
     ThreadPool(String),
@@ -260,6 +272,7 @@ impl ProverError {
             | ProverError::EnvInvalid { .. }
             | ProverError::EnvZero { .. }
             | ProverError::EnvOutOfRange { .. }
+            | ProverError::EnvNeedsAuto { .. }
             | ProverError::KeyFileMissing(_)
             | ProverError::KeyFileIo { .. }
             | ProverError::KeyFileTruncated(_)

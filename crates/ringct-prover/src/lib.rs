@@ -5,7 +5,8 @@
 //! [`RINGCT_PROVING_KEY`], a generic cached-matrix Groth16 engine for any
 //! `ConstraintSynthesizer<Fr>`, [`RingCtParallelProver`] with per-proof results
 //! and batch statistics, the [`BatchProver`] trait every proving backend
-//! implements, configuration from the environment, and the prover's
+//! implements, configuration from the environment (with automatic batch sizing,
+//! [`auto_batch`]), and the prover's
 //! metrics.
 //!
 //! Must never: return a proof for a witness that fails the native check; use
@@ -14,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod auto_batch;
 pub mod batch_prover;
 pub mod cache;
 pub mod config;
@@ -26,6 +28,7 @@ pub mod proof;
 pub mod prover;
 pub mod stats;
 
+pub use auto_batch::AutoBatch;
 pub use batch_prover::{record_batch_metrics, BatchProver};
 pub use cache::{shared_keys, RINGCT_PROVING_KEY};
 pub use config::ParallelProveConfig;

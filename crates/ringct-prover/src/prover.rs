@@ -1,5 +1,6 @@
 //! The parallel batch prover.
 
+use crate::auto_batch::AutoBatch;
 use crate::config::ParallelProveConfig;
 use crate::error::ProverError;
 use crate::keys::RingCtKeys;
@@ -9,7 +10,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use ringct_circuit::{RingCtCircuit, RingCtStatement, RingCtWitness};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A proof with the statement it proves.
@@ -45,6 +46,8 @@ pub struct RingCtParallelProver {
     pool: rayon::ThreadPool,
     workers: Vec<rayon::ThreadPool>,
     config: ParallelProveConfig,
+    /// `RINGCT_PAR_BATCH=auto`: what the finished batches taught.
+    auto: Option<Mutex<AutoBatch>>,
 }
 
 impl std::fmt::Debug for RingCtParallelProver {
@@ -84,11 +87,15 @@ impl RingCtParallelProver {
         let workers = (0..config.threads)
             .map(|w| build(1, format!("ringct-batch-worker-{w}")))
             .collect::<Result<_, _>>()?;
+        let auto = config
+            .auto_batch_target
+            .map(|target| Mutex::new(AutoBatch::new(target, config.threads)));
         Ok(RingCtParallelProver {
             keys,
             pool,
             workers,
             config,
+            auto,
         })
     }
 
@@ -100,6 +107,23 @@ impl RingCtParallelProver {
     /// The configuration.
     pub fn config(&self) -> &ParallelProveConfig {
         &self.config
+    }
+
+    /// How many witnesses the next batch of a proving loop should have: the
+    /// configured `batch_size`, or under `RINGCT_PAR_BATCH=auto` the size that
+    /// keeps a batch's wall time under the target, learned from the batches
+    /// this prover has finished (see [`crate::auto_batch`]). Always within
+    /// `1..=MAX_BATCH`.
+    pub fn next_batch_size(&self) -> usize {
+        match &self.auto {
+            None => self.config.batch_size,
+            Some(auto) => lock(auto).next_size(),
+        }
+    }
+
+    /// Under `RINGCT_PAR_BATCH=auto`, the learner's state (target and estimate).
+    pub fn auto_batch(&self) -> Option<AutoBatch> {
+        self.auto.as_ref().map(|auto| lock(auto).clone())
     }
 
     /// Threads in the pool.
@@ -166,6 +190,9 @@ impl RingCtParallelProver {
             .filter_map(|r| r.as_ref().ok().map(|p| p.latency))
             .collect();
         let stats = BatchStats::from_latencies(witnesses.len(), latencies.clone(), wall);
+        if let Some(auto) = &self.auto {
+            lock(auto).observe(stats.ok, wall);
+        }
         crate::metrics::record_batch(
             &stats,
             &latencies,
@@ -219,4 +246,11 @@ impl RingCtParallelProver {
             .map(|r| r.expect("every index below the batch length is taken by exactly one worker"))
             .collect()
     }
+}
+
+/// The learner's lock. It holds plain numbers, always consistent, so a panic
+/// elsewhere while it was held (poisoning) leaves nothing to repair.
+fn lock(auto: &Mutex<AutoBatch>) -> std::sync::MutexGuard<'_, AutoBatch> {
+    auto.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

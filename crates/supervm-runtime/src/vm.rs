@@ -13,13 +13,13 @@ use crate::error::ConfigError;
 use crate::error::TxError;
 use crate::fallback::FallbackPolicy;
 use crate::interpreter::{execute, Outcome};
-use crate::object::{ObjectId, Owner};
+use crate::object::{Object, ObjectId, Owner};
 use crate::privacy::{self, PreparedPrivate, QueuedPrivate};
 use crate::program::ExecLimits;
 use crate::receipt::Receipt;
 use crate::routing::{route_public, Path, PublicLane};
 use crate::scheduler;
-use crate::state::State;
+use crate::state::{State, WriteSet};
 use crate::telemetry::BlockCounts;
 use crate::transaction::{PrivateTx, PublicTx, Transaction};
 use crate::verified::VerifiedProofs;
@@ -41,10 +41,13 @@ pub struct SuperVM {
     /// `None`: the Fast path and the Privacy path's checks use Rayon's global pool, and
     /// verifiers run as configured.
     pool: Option<Arc<rayon::ThreadPool>>,
-    /// The effects of the block being executed (empty between blocks).
+    /// The effects of the block being executed (empty between blocks). Its objects are
+    /// filled in at the end of the block, from `written`.
     diff: StateDiff,
     /// Ring roots already computed, by ring content (bounded; see `privacy/ring_roots.rs`).
     ring_roots: privacy::RingRootMemo,
+    /// Ids of the objects the block being executed has written so far, with repeats.
+    written: Vec<ObjectId>,
 }
 
 /// A public transaction waiting for a path, with its position in the block.
@@ -65,6 +68,7 @@ impl SuperVM {
             pool: None,
             diff: StateDiff::default(),
             ring_roots: privacy::RingRootMemo::default(),
+            written: Vec::new(),
         }
     }
 
@@ -201,7 +205,9 @@ impl SuperVM {
     ///    verified in one batch per shape, then applied in block order (see
     ///    [`crate::privacy`]).
     pub fn execute_block(&mut self, txs: &[Transaction]) -> Vec<Receipt> {
-        self.execute_block_effects(txs).receipts
+        // Nobody reads the diff's objects here: skip copying them.
+        self.execute(txs, &VerifiedProofs::default(), false)
+            .receipts
     }
 
     /// [`execute_block`](Self::execute_block), also returning the block's effects as a
@@ -230,7 +236,20 @@ impl SuperVM {
         txs: &[Transaction],
         verified: &VerifiedProofs,
     ) -> BlockEffects {
+        self.execute(txs, verified, true)
+    }
+
+    /// Executes a block; `with_objects`: fill in the diff's objects (the rest of the
+    /// diff is always filled in).
+    fn execute(
+        &mut self,
+        txs: &[Transaction],
+        verified: &VerifiedProofs,
+        with_objects: bool,
+    ) -> BlockEffects {
         self.diff = StateDiff::default();
+        let mut garbage = Garbage::default();
+        self.written.clear();
         let started = Instant::now();
         let mut counts = BlockCounts::default();
         let mut receipts = Vec::with_capacity(txs.len());
@@ -238,32 +257,42 @@ impl SuperVM {
         let mut consensus: Vec<(Queued<'_>, bool)> = Vec::new();
         let mut private: Vec<QueuedPrivate<'_>> = Vec::new();
 
-        // Phase 1: routing.
-        for (i, tx) in txs.iter().enumerate() {
-            match tx {
-                Transaction::Public(tx) => match route_public(tx, &self.state) {
-                    Ok(PublicLane::Fast) => {
-                        counts.routed_fast += 1;
-                        fast.push((i, tx));
-                        receipts.push(Receipt::routed(Path::Fast));
-                    }
-                    Ok(PublicLane::Consensus) => {
-                        counts.routed_consensus += 1;
-                        consensus.push(((i, tx), false));
-                        receipts.push(Receipt::routed(Path::Consensus));
-                    }
-                    Err(e) => receipts.push(Receipt::rejected(e)),
-                },
-                Transaction::Private(tx) => {
+        // Phase 1: routing, in parallel (every transaction is routed against the state at
+        // block start, so the order of evaluation does not matter), then queued in block
+        // order.
+        let state = &self.state;
+        let routes: Vec<Routed<'_>> = self.in_pool(|| {
+            txs.par_iter()
+                .with_min_len(ROUTE_CHUNK)
+                .map(|tx| route_for_block(tx, state))
+                .collect()
+        });
+        let mut fast_keys: Vec<Vec<ObjectId>> = Vec::new();
+        for (i, routed) in routes.into_iter().enumerate() {
+            match routed {
+                Routed::Fast(tx, keys) => {
+                    counts.routed_fast += 1;
+                    fast.push((i, tx));
+                    fast_keys.push(keys);
+                    receipts.push(Receipt::routed(Path::Fast));
+                }
+                Routed::Consensus(tx) => {
+                    counts.routed_consensus += 1;
+                    consensus.push(((i, tx), false));
+                    receipts.push(Receipt::routed(Path::Consensus));
+                }
+                Routed::Private(tx) => {
                     counts.routed_privacy += 1;
                     private.push((i, tx));
                     receipts.push(Receipt::routed(Path::Privacy));
                 }
+                Routed::Rejected(e) => receipts.push(Receipt::rejected(e)),
             }
         }
 
         // Phase 2: Fast path.
-        let fallbacks = self.run_fast(&fast, &mut receipts);
+        let fallbacks = self.run_fast(&fast, &fast_keys, &mut receipts, &mut garbage);
+        garbage.keys = fast_keys;
         counts.fallbacks = u64::try_from(fallbacks.len()).unwrap_or(u64::MAX);
 
         // Phase 3: Consensus path, in block order, fallback re-runs included.
@@ -279,7 +308,7 @@ impl SuperVM {
             let receipt = &mut receipts[i];
             receipt.path = Some(Path::Consensus);
             receipt.fallback = fallback;
-            self.settle(outcome, receipt);
+            self.settle(outcome, receipt, &mut garbage);
         }
 
         // Phase 4: Privacy path. It reads and writes only the note ledger and the key-image
@@ -299,6 +328,11 @@ impl SuperVM {
             &mut self.diff,
         );
 
+        if with_objects {
+            self.diff.objects = self.written_objects();
+        }
+        self.written.clear();
+        self.in_pool(|| garbage.free());
         counts.emit(&receipts, started.elapsed());
         BlockEffects {
             receipts,
@@ -325,22 +359,49 @@ impl SuperVM {
         )
     }
 
-    /// Runs the Fast-path transactions in waves. Returns those to re-run on Consensus.
-    fn run_fast<'t>(&mut self, fast: &[Queued<'t>], receipts: &mut [Receipt]) -> Vec<Queued<'t>> {
-        let keys: Vec<Vec<ObjectId>> = fast
-            .iter()
-            .map(|(_, tx)| conflict_keys(tx, &self.state))
-            .collect();
+    /// Runs `f` on the runtime's pool (Rayon's global pool if it has none).
+    fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
+    }
+
+    /// Runs the Fast-path transactions in waves (`keys[k]`: the conflict keys of
+    /// `fast[k]`). Returns those to re-run on Consensus.
+    fn run_fast<'t>(
+        &mut self,
+        fast: &[Queued<'t>],
+        keys: &[Vec<ObjectId>],
+        receipts: &mut [Receipt],
+        garbage: &mut Garbage,
+    ) -> Vec<Queued<'t>> {
         let mut fallbacks = Vec::new();
-        for wave in scheduler::waves(&keys) {
+        for wave in self.in_pool(|| scheduler::waves(keys)) {
             let outcomes = self.run_wave(fast, &wave);
+            let mut writes: Vec<(ObjectId, Object)> = Vec::new();
             for (&pos, outcome) in wave.iter().zip(outcomes) {
                 let (i, tx) = fast[pos];
-                match &outcome.result {
+                let receipt = &mut receipts[i];
+                match outcome.result {
                     Err(e) if self.fallback.falls_back_on(e.kind()) => fallbacks.push((i, tx)),
-                    _ => self.settle(outcome, &mut receipts[i]),
+                    Err(e) => {
+                        receipt.gas_used = outcome.gas_used;
+                        receipt.error = Some(e);
+                    }
+                    Ok(mut write_set) => {
+                        receipt.gas_used = outcome.gas_used;
+                        receipt.error = None;
+                        write_set.drain_into(&mut writes);
+                        garbage.write_sets.push(write_set);
+                    }
                 }
             }
+            // The wave's transactions write disjoint objects, so their writes commit
+            // in any order: sorted, in one pass (see `State::commit_sorted`).
+            self.in_pool(|| writes.par_sort_unstable_by_key(|(id, _)| *id));
+            self.written.extend(writes.iter().map(|(id, _)| *id));
+            self.state.commit_sorted(writes, &mut garbage.objects);
         }
         fallbacks
     }
@@ -351,29 +412,123 @@ impl SuperVM {
         let state = &self.state;
         let limits = self.fast_limits;
         let run_one = |pos: &usize| execute(fast[*pos].1, state, PublicLane::Fast, limits);
-        if wave.len() < 2 {
+        if wave.len() < WAVE_CHUNK {
             return wave.iter().map(run_one).collect();
         }
-        let run_all = || wave.par_iter().map(run_one).collect();
-        match &self.pool {
-            Some(pool) => pool.install(run_all),
-            None => run_all(),
-        }
+        self.in_pool(|| {
+            wave.par_iter()
+                .with_min_len(WAVE_CHUNK)
+                .map(run_one)
+                .collect()
+        })
     }
 
-    /// Commits a successful outcome, or records the failure, in `receipt`.
-    fn settle(&mut self, outcome: Outcome, receipt: &mut Receipt) {
+    /// Commits a successful outcome, or records the failure, in `receipt`. What the
+    /// commit frees goes to `garbage`.
+    fn settle(&mut self, outcome: Outcome, receipt: &mut Receipt, garbage: &mut Garbage) {
         receipt.gas_used = outcome.gas_used;
         match outcome.result {
-            Ok(writes) => {
-                for object in writes.objects() {
-                    self.diff.objects.insert(object.id, object.clone());
-                }
-                self.state.commit(writes);
+            Ok(mut writes) => {
+                self.written.extend(writes.ids());
+                self.state.commit_into(&mut writes, &mut garbage.objects);
+                garbage.write_sets.push(writes);
                 receipt.error = None;
             }
             Err(e) => receipt.error = Some(e),
         }
+    }
+
+    /// The block's written objects with their values now (the last write of each), by
+    /// id: the diff's `objects`. Copied in parallel, once per object, at the end of the
+    /// block rather than at every commit.
+    fn written_objects(&mut self) -> BTreeMap<ObjectId, Object> {
+        let mut ids = std::mem::take(&mut self.written);
+        let state = &self.state;
+        let objects: Vec<(ObjectId, Object)> = self.in_pool(|| {
+            ids.par_sort_unstable();
+            ids.dedup();
+            ids.par_iter()
+                .with_min_len(ROUTE_CHUNK)
+                .filter_map(|id| state.get(id).map(|o| (*id, o.clone())))
+                .collect()
+        });
+        // Sorted by id, so this builds the map in one pass.
+        objects.into_iter().collect()
+    }
+}
+
+/// What a block frees: replaced objects, spent write sets, conflict keys. Commits run
+/// one by one in block order; freeing their leftovers there would add a `free` per
+/// allocation to that sequential path, so they are kept and freed at the end of the
+/// block, in parallel.
+#[derive(Default)]
+struct Garbage {
+    objects: Vec<Object>,
+    write_sets: Vec<WriteSet>,
+    keys: Vec<Vec<ObjectId>>,
+}
+
+impl Garbage {
+    /// Frees everything, in parallel on the current pool.
+    fn free(self) {
+        let Garbage {
+            objects,
+            write_sets,
+            keys,
+        } = self;
+        rayon::join(
+            || {
+                objects
+                    .into_par_iter()
+                    .with_min_len(ROUTE_CHUNK)
+                    .for_each(drop)
+            },
+            || {
+                rayon::join(
+                    || {
+                        write_sets
+                            .into_par_iter()
+                            .with_min_len(ROUTE_CHUNK)
+                            .for_each(drop)
+                    },
+                    || {
+                        keys.into_par_iter()
+                            .with_min_len(ROUTE_CHUNK)
+                            .for_each(drop)
+                    },
+                )
+            },
+        );
+    }
+}
+
+/// Fewest transactions a Rayon task routes (or objects it copies): below this, splitting
+/// costs more than it saves (routing one transaction is a few hundred nanoseconds).
+const ROUTE_CHUNK: usize = 64;
+
+/// Fewest transactions a Rayon task of a wave runs; a smaller wave runs on the calling
+/// thread. Executing a Fast transaction takes a few microseconds, a task hand-off about
+/// one, so tasks of at least 16 keep the hand-offs under a few percent.
+const WAVE_CHUNK: usize = 16;
+
+/// Where routing sends a transaction, with what the Fast path's scheduler needs.
+enum Routed<'t> {
+    /// Fast path, with the transaction's conflict keys.
+    Fast(&'t PublicTx, Vec<ObjectId>),
+    Consensus(&'t PublicTx),
+    Private(&'t PrivateTx),
+    Rejected(TxError),
+}
+
+/// Routes one transaction of a block against the state at block start.
+fn route_for_block<'t>(tx: &'t Transaction, state: &State) -> Routed<'t> {
+    match tx {
+        Transaction::Public(tx) => match route_public(tx, state) {
+            Ok(PublicLane::Fast) => Routed::Fast(tx, conflict_keys(tx, state)),
+            Ok(PublicLane::Consensus) => Routed::Consensus(tx),
+            Err(e) => Routed::Rejected(e),
+        },
+        Transaction::Private(tx) => Routed::Private(tx),
     }
 }
 

@@ -198,3 +198,105 @@ fn block_equals_fast_then_consensus_one_by_one() {
     }
     assert!(final_state == vm.into_state());
 }
+
+/// A block of independent Fast transactions (each sender moves funds between its own two
+/// objects and writes one of them), with a few chains on shared-sender objects mixed in
+/// so that the scheduler makes several waves.
+fn independent_fast_block(n: u64) -> (State, Vec<Transaction>) {
+    let mut state = State::new();
+    let mut block = Vec::new();
+    let mut rng = ChaCha8Rng::seed_from_u64(0xfa57);
+    let own = |s: u64, k: u64| ObjectId::from_u64(1_000_000 + 2 * s + k);
+    for s in 0..n {
+        let sender = Address::from_u64(1_000 + s);
+        for k in 0..2 {
+            state.insert(Object::new(
+                own(s, k),
+                Owner::Address(sender),
+                rng.gen_range(0..1_000),
+                vec![],
+            ));
+        }
+        // Every tenth transaction reuses an earlier sender's objects: a later wave.
+        let s_used = if s % 10 == 9 { s - 5 } else { s };
+        let (a, b) = (own(s_used, 0), own(s_used, 1));
+        block.push(Transaction::Public(PublicTx {
+            sender: Address::from_u64(1_000 + s_used),
+            objects: vec![ObjectRef::any(a), ObjectRef::any(b)],
+            program: Program::new(vec![
+                Instruction::Transfer {
+                    from: a,
+                    to: b,
+                    // Some overdraw: failures must be identical too.
+                    amount: rng.gen_range(0..1_200),
+                },
+                Instruction::Write {
+                    object: a,
+                    data: (0..rng.gen_range(0..32)).map(|_| rng.gen()).collect(),
+                },
+            ]),
+        }));
+    }
+    (state, block)
+}
+
+#[test]
+fn independent_fast_block_is_identical_on_1_2_and_4_threads() {
+    let (state, block) = independent_fast_block(3_000);
+    let run_effects = |threads: usize| {
+        let mut vm = SuperVM::new(state.clone()).with_threads(threads).unwrap();
+        let effects = vm.execute_block_effects(&block);
+        (effects, vm.into_state())
+    };
+    let (base, base_state) = run_effects(1);
+    let ok = base.receipts.iter().filter(|r| r.is_success()).count();
+    assert!(base.receipts.iter().all(|r| r.path == Some(Path::Fast)));
+    assert!(ok > 600 && ok < block.len(), "{ok} of {}", block.len());
+    assert!(base.diff.objects.len() >= ok, "objects written");
+    for threads in [2, 4] {
+        let (effects, final_state) = run_effects(threads);
+        assert!(
+            effects.receipts == base.receipts,
+            "receipts differ on {threads} threads"
+        );
+        assert!(
+            effects.diff == base.diff,
+            "diff differs on {threads} threads"
+        );
+        assert!(
+            final_state == base_state,
+            "state differs on {threads} threads"
+        );
+    }
+}
+
+#[test]
+fn the_diff_holds_the_last_value_of_every_written_object() {
+    let (state, block) = fixture(0xd1ff, 3_000);
+    let policy = FallbackPolicy::enabled_default();
+    let mut vm = SuperVM::new(state.clone())
+        .with_fallback(policy.clone())
+        .with_threads(2)
+        .unwrap();
+    let effects = vm.execute_block_effects(&block);
+    let final_state = vm.into_state();
+    // Written objects get a new version, so they are exactly those that changed.
+    let changed: Vec<ObjectId> = final_state
+        .objects()
+        .filter(|o| state.get(&o.id) != Some(o))
+        .map(|o| o.id)
+        .collect();
+    let written: Vec<ObjectId> = effects.diff.objects.keys().copied().collect();
+    assert!(!changed.is_empty());
+    assert_eq!(written, changed);
+    for (id, object) in &effects.diff.objects {
+        assert_eq!(final_state.get(id), Some(object));
+    }
+    // Replaying the diff on the block's starting state gives the final state.
+    let mut replay = state.clone();
+    replay.apply(&effects.diff).unwrap();
+    assert!(replay == final_state);
+    // And a second block starts from an empty diff.
+    let mut vm = SuperVM::new(final_state).with_fallback(policy);
+    assert!(vm.execute_block_effects(&[]).diff.is_empty());
+}

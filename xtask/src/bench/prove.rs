@@ -1,6 +1,20 @@
 //! The proving section of `cargo xtask bench`.
 //!
 //! Keys come from a fixed public seed (INSECURE, for reproducible benchmarks only).
+//!
+//! Besides the headline figures it records:
+//! - `arkworks_floor_ms`: the FFTs and the five MSMs of one proof with arkworks'
+//!   `VariableBaseMSM`, 1 thread (the same figure as `msm_floor_ms`, kept under both
+//!   names; the reference any faster MSM engine is compared with in the same run);
+//! - `floor_steps`: one proof's steps on 1 thread, `[{ "step", "ms" }]` in order
+//!   (fastest floor run for the FFTs and MSMs, medians for the check and synthesis);
+//! - `batch_sweep`: `prove_batch` at each batch size of [`SWEEP`] (a reduced set under
+//!   `--quick`), all threads: `proofs_per_sec` (proofs / wall time over every batch of
+//!   that size), `p50_ms` and `p99_ms` of the **per-proof** latency (from the start of one
+//!   proof's native check to its last MSM, on its worker), and `batch_ms`, the median
+//!   wall time of one batch. Small sizes repeat until at least `min_proofs` proofs;
+//! - `auto_batch`: what `RINGCT_PAR_BATCH=auto` would choose with its default target,
+//!   from the thread time per proof of the sweep's largest batch.
 
 use super::{median_ms, peak_rss_bytes};
 use ark_bls12_381::{Bls12_381, Fr, G1Projective, G2Projective};
@@ -13,10 +27,90 @@ use ark_snark::SNARK;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use ringct_circuit::{sample::random_spend, RingCtCircuit, RingCtWitness, Shape};
-use ringct_prover::{keyfile, ParallelProveConfig, RingCtKeys, RingCtParallelProver};
+use ringct_prover::config::{DEFAULT_BATCH_TARGET_MS, MAX_BATCH};
+use ringct_prover::stats::percentile;
+use ringct_prover::{auto_batch, keyfile, ParallelProveConfig, RingCtKeys, RingCtParallelProver};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Batch sizes of the sweep (issue 13: 8 to 256, powers of two).
+const SWEEP: [usize; 6] = [8, 16, 32, 64, 128, 256];
+/// Batch sizes of the sweep under `--quick`.
+const SWEEP_QUICK: [usize; 3] = [8, 16, 32];
+
+/// One batch size of the sweep.
+#[derive(Debug)]
+struct SweepPoint {
+    batch_size: usize,
+    proofs: usize,
+    wall: Duration,
+    batches: Vec<Duration>,
+    latencies: Vec<Duration>,
+}
+
+impl SweepPoint {
+    fn to_json(&self) -> Value {
+        let mut lat = self.latencies.clone();
+        lat.sort_unstable();
+        let mut batches = self.batches.clone();
+        batches.sort_unstable();
+        json!({
+            "batch_size": self.batch_size,
+            "proofs_per_sec": round(self.proofs as f64 / self.wall.as_secs_f64().max(f64::MIN_POSITIVE)),
+            "p50_ms": round(percentile(&lat, 0.50).as_secs_f64() * 1e3),
+            "p99_ms": round(percentile(&lat, 0.99).as_secs_f64() * 1e3),
+            "batch_ms": round(percentile(&batches, 0.50).as_secs_f64() * 1e3),
+        })
+    }
+}
+
+/// `prove_batch` at each size of `sizes`, repeated until at least `min_proofs` proofs
+/// per size; witnesses are reused round-robin (a proof costs the same whatever its
+/// witness).
+fn batch_sweep(
+    prover: &RingCtParallelProver,
+    witnesses: &[RingCtWitness],
+    sizes: &[usize],
+    min_proofs: usize,
+) -> Result<Vec<SweepPoint>, String> {
+    let mut points = Vec::new();
+    let mut next = 0usize;
+    for &size in sizes {
+        let mut point = SweepPoint {
+            batch_size: size,
+            proofs: 0,
+            wall: Duration::ZERO,
+            batches: Vec::new(),
+            latencies: Vec::new(),
+        };
+        while point.proofs < min_proofs.max(size) {
+            let batch: Vec<RingCtWitness> = (0..size)
+                .map(|k| witnesses[(next + k) % witnesses.len()].clone())
+                .collect();
+            next = (next + size) % witnesses.len();
+            let out = prover.prove_batch(&batch);
+            if out.stats.failed != 0 {
+                return Err(format!("a valid witness failed to prove at batch {size}"));
+            }
+            point.proofs += out.stats.ok;
+            point.wall += out.stats.wall;
+            point.batches.push(out.stats.wall);
+            point.latencies.extend(
+                out.results
+                    .iter()
+                    .filter_map(|r| r.as_ref().ok().map(|p| p.latency)),
+            );
+        }
+        println!(
+            "    batch {size:>4}: {:>4} proofs, {:>7.2} proofs/s",
+            point.proofs,
+            point.proofs as f64 / point.wall.as_secs_f64()
+        );
+        points.push(point);
+    }
+    Ok(points)
+}
 
 fn pool(threads: usize) -> Result<rayon::ThreadPool, String> {
     rayon::ThreadPoolBuilder::new()
@@ -103,7 +197,8 @@ pub fn run(quick: bool) -> Result<(Value, Value), String> {
     });
 
     let mut rng = ChaCha20Rng::seed_from_u64(7);
-    let witnesses: Vec<RingCtWitness> = (0..batch_size)
+    // At least 32 distinct witnesses; the sweep reuses them round-robin.
+    let witnesses: Vec<RingCtWitness> = (0..batch_size.max(32))
         .map(|_| random_spend(shape, &mut rng).map(|(w, _)| w))
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())?;
@@ -139,25 +234,35 @@ pub fn run(quick: bool) -> Result<(Value, Value), String> {
     let pk = keys.proving_key().clone();
     let mut naive_rng = ChaCha20Rng::seed_from_u64(9);
     let (mut batch_rates, mut naive_rates) = (Vec::new(), Vec::new());
+    let batch = &witnesses[..batch_size];
     for _ in 0..if quick { 1 } else { 2 } {
-        let out = all.prove_batch(&witnesses);
+        let out = all.prove_batch(batch);
         if out.stats.failed != 0 {
             return Err("a valid witness failed to prove".into());
         }
         batch_rates.push(out.stats.proofs_per_sec);
         let t = Instant::now();
         naive_pool.install(|| -> Result<(), String> {
-            for w in &witnesses {
+            for w in batch {
                 let circuit = RingCtCircuit::new(w.clone()).map_err(|e| e.to_string())?;
                 Groth16::<Bls12_381>::prove(&pk, circuit, &mut naive_rng)
                     .map_err(|e| e.to_string())?;
             }
             Ok(())
         })?;
-        naive_rates.push(witnesses.len() as f64 / t.elapsed().as_secs_f64());
+        naive_rates.push(batch.len() as f64 / t.elapsed().as_secs_f64());
     }
     let batch_proofs_per_sec = median(&mut batch_rates);
     let naive_proofs_per_sec = median(&mut naive_rates);
+
+    let sizes: &[usize] = if quick { &SWEEP_QUICK } else { &SWEEP };
+    println!("  batch-size sweep, {threads} threads:");
+    let sweep = batch_sweep(&all, &witnesses, sizes, if quick { 16 } else { 64 })?;
+    // RINGCT_PAR_BATCH=auto's choice from the largest batch's thread time per proof.
+    let largest = sweep.last().ok_or("empty sweep")?;
+    let per_proof = largest.wall.saturating_mul(threads as u32) / largest.proofs.max(1) as u32;
+    let target = Duration::from_millis(DEFAULT_BATCH_TARGET_MS);
+    let auto_size = auto_batch::choose(target, threads, per_proof);
 
     // One proof on a one-thread pool against the floor (its FFTs and MSMs
     // alone, on one thread), alternated; then the parts of a proof outside
@@ -203,6 +308,24 @@ pub fn run(quick: bool) -> Result<(Value, Value), String> {
         "batch_proofs_per_sec": round(batch_proofs_per_sec),
         "naive_proofs_per_sec": round(naive_proofs_per_sec),
         "msm_floor_ms": round(msm_floor_ms),
+        "arkworks_floor_ms": round(msm_floor_ms),
+        "floor_steps": [
+            { "step": "native check", "ms": round(check_ms) },
+            { "step": "synthesis", "ms": round(synth_ms) },
+            { "step": "witness map (FFTs)", "ms": round(floor.witness_map) },
+            { "step": "MSM H (G1)", "ms": round(floor.msm[0]) },
+            { "step": "MSM L (G1)", "ms": round(floor.msm[1]) },
+            { "step": "MSM A (G1)", "ms": round(floor.msm[2]) },
+            { "step": "MSM B (G1)", "ms": round(floor.msm[3]) },
+            { "step": "MSM B (G2)", "ms": round(floor.msm[4]) },
+        ],
+        "batch_sweep": sweep.iter().map(SweepPoint::to_json).collect::<Vec<_>>(),
+        "auto_batch": {
+            "target_ms": DEFAULT_BATCH_TARGET_MS,
+            "per_proof_thread_ms": round(per_proof.as_secs_f64() * 1e3),
+            "batch_size": auto_size,
+            "max_batch": MAX_BATCH,
+        },
         "pk_bytes": pk_bytes,
         "peak_rss_bytes": peak_rss_bytes(),
     });
@@ -240,6 +363,11 @@ pub fn run(quick: bool) -> Result<(Value, Value), String> {
         println!("    {:<42} {:>10.1} ms", format!("MSM {name}"), ms);
     }
     println!("  {:<44} {:>10.2} /s", "prove_batch", batch_proofs_per_sec);
+    println!(
+        "  {:<44} {:>10}",
+        format!("RINGCT_PAR_BATCH=auto, target {DEFAULT_BATCH_TARGET_MS} ms"),
+        auto_size
+    );
     println!(
         "  {:<44} {:>10.2} /s",
         "Groth16::prove in a loop", naive_proofs_per_sec

@@ -10,10 +10,13 @@
 //!
 //! Returned JSON (rates are proofs per second, medians over repetitions):
 //! `{ batch_size, threads, individual_per_sec, parallel_per_sec,
-//!    batch_per_sec, batch_1t_per_sec, miller_loop_us, batch_from_bytes_per_sec }`;
+//!    batch_per_sec, batch_1t_per_sec, miller_loop_us, batch_from_bytes_per_sec,
+//!    by_batch_size }`;
 //! `batch_from_bytes_per_sec` is batch mode on `threads` threads over 64 proofs given as
 //! 192-byte strings with 32-byte public inputs, strict decoding included (issue 13's
-//! target: at least 3,000/s).
+//! target: at least 3,000/s); `by_batch_size` lists the same four rates at every size of
+//! the throughput table (`[{ batch_size, individual_per_sec, ... }]`, charted by
+//! `plots.rs`).
 
 use ark_bls12_381::Bls12_381;
 use ark_ec::pairing::Pairing;
@@ -277,6 +280,7 @@ pub fn run(quick: bool) -> Result<Value, String> {
         "size", "individual", "parallel", "batch", "batch 1 thread"
     );
     let mut headline = None;
+    let mut by_size = Vec::new();
     for &n in &SIZES {
         let slice = &items[..n];
         let times = interleaved(
@@ -290,6 +294,13 @@ pub fn run(quick: bool) -> Result<Value, String> {
         );
         let [ind, par, bat, bat1] = [0, 1, 2, 3].map(|i| per_sec(n, times[i]));
         println!("    {n:>5} {ind:>12.0} {par:>12.0} {bat:>12.0} {bat1:>14.0}");
+        by_size.push(json!({
+            "batch_size": n,
+            "individual_per_sec": ind,
+            "parallel_per_sec": par,
+            "batch_per_sec": bat,
+            "batch_1t_per_sec": bat1,
+        }));
         if n == BATCH_SIZE {
             headline = Some((ind, par, bat, bat1));
         }
@@ -369,5 +380,6 @@ pub fn run(quick: bool) -> Result<Value, String> {
         "batch_1t_per_sec": bat1,
         "miller_loop_us": miller_us,
         "batch_from_bytes_per_sec": bat_bytes,
+        "by_batch_size": by_size,
     }))
 }
