@@ -166,8 +166,8 @@ mod tests {
         for w in [2, 4, 5] {
             let t1 = G1Table::new(&crate::point::g1s_from_ark(&g1).unwrap(), w).unwrap();
             let t2 = G2Table::new(&crate::point::g2s_from_ark(&g2).unwrap(), w).unwrap();
-            assert_eq!(t1.bytes(), 96 * n << (w - 1));
-            assert_eq!(t2.bytes(), 192 * n << (w - 1));
+            assert_eq!(t1.bytes(), (96 * n) << (w - 1));
+            assert_eq!(t2.bytes(), (192 * n) << (w - 1));
             assert_eq!(
                 t1.msm(&bs, 255).unwrap().to_ark(),
                 G1Projective::msm(&g1, &s).unwrap()

@@ -73,6 +73,9 @@ pub enum MsmBackend {
     /// off (the default).
     #[default]
     Blst,
+    /// blst without the 0/1 split: every scalar goes through Pippenger
+    /// (measures what the split brings).
+    BlstPlain,
     /// ark-groth16's own prover (arkworks' `VariableBaseMSM`): the
     /// reference, for comparisons and benchmarks.
     Arkworks,
@@ -238,12 +241,13 @@ impl Groth16Engine {
                 full_assignment,
             )
             .map_err(synthesis),
-            MsmBackend::Blst => {
+            MsmBackend::Blst | MsmBackend::BlstPlain => {
                 let h = self.witness_map(full_assignment)?;
                 let inputs = &full_assignment[1..m.num_instance_variables];
                 let aux = &full_assignment[m.num_instance_variables..];
+                let split = backend == MsmBackend::Blst;
                 self.fast
-                    .prove(r, s, &h, inputs, aux)
+                    .prove(r, s, &h, inputs, aux, split)
                     .map_err(|e| ProverError::Msm(e.to_string()))
             }
         }

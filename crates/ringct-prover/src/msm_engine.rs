@@ -61,6 +61,7 @@ impl FastKey {
     /// The proof for witness-map output `h`, instance inputs
     /// `input_assignment` (without the constant one), witness
     /// `aux_assignment` and randomness `r`, `s`: ark-groth16's formulas.
+    /// With `split`, 0/1 scalars are split off each MSM.
     pub(crate) fn prove(
         &self,
         r: Fr,
@@ -68,7 +69,22 @@ impl FastKey {
         h: &[Fr],
         input_assignment: &[Fr],
         aux_assignment: &[Fr],
+        split: bool,
     ) -> Result<Proof<Bls12_381>, BlstError> {
+        let g1_msm = |b: &[G1], x: &[Fr]| {
+            if split {
+                g1_msm(b, x)
+            } else {
+                g1_msm_plain(b, x)
+            }
+        };
+        let g2_msm = |b: &[G2], x: &[Fr]| {
+            if split {
+                g2_msm(b, x)
+            } else {
+                g2_msm_plain(b, x)
+            }
+        };
         let assignment: Vec<Fr> = [input_assignment, aux_assignment].concat();
         let (rs, ss, rss) = (
             Scalar::from_fr(&r),
@@ -154,6 +170,26 @@ pub(crate) fn g1_msm(bases: &[G1], scalars: &[Fr]) -> Result<G1Sum, BlstError> {
     let one_bases: Vec<G1> = ones.iter().map(|&i| bases[i]).collect();
     let ones_sum = msm::g1_sum_parallel(&one_bases);
     Ok(msm::g1_parallel(&rest_bases, &rest_scalars, 255)?.add(&ones_sum))
+}
+
+/// [`g1_msm`] without the 0/1 split.
+pub(crate) fn g1_msm_plain(bases: &[G1], scalars: &[Fr]) -> Result<G1Sum, BlstError> {
+    let n = bases.len().min(scalars.len());
+    msm::g1_parallel(
+        &bases[..n],
+        &ringct_blst::scalar::from_frs(&scalars[..n]),
+        255,
+    )
+}
+
+/// [`g2_msm`] without the 0/1 split.
+pub(crate) fn g2_msm_plain(bases: &[G2], scalars: &[Fr]) -> Result<G2Sum, BlstError> {
+    let n = bases.len().min(scalars.len());
+    msm::g2_parallel(
+        &bases[..n],
+        &ringct_blst::scalar::from_frs(&scalars[..n]),
+        255,
+    )
 }
 
 /// The G2 counterpart of [`g1_msm`].

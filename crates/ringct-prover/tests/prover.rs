@@ -395,6 +395,10 @@ fn blst_msms_make_arkworks_proofs_byte_for_byte_and_both_verifiers_accept_them()
             v
         };
         assert_eq!(bytes(&fast), bytes(&reference));
+        let plain = engine
+            .prove_with_randomness(&assignment, rr, ss, MsmBackend::BlstPlain)
+            .unwrap();
+        assert_eq!(bytes(&plain), bytes(&reference));
         // r = 0 skips B in G1, as ark-groth16 does.
         assert_eq!(
             engine
@@ -427,7 +431,11 @@ fn blst_msms_make_arkworks_proofs_byte_for_byte_and_both_verifiers_accept_them()
     let circuit = RingCtCircuit::new_unchecked(witness, statement.to_public_inputs());
     let mut assignment = engine.assignment(circuit).unwrap();
     assignment.pop();
-    for backend in [MsmBackend::Blst, MsmBackend::Arkworks] {
+    for backend in [
+        MsmBackend::Blst,
+        MsmBackend::BlstPlain,
+        MsmBackend::Arkworks,
+    ] {
         assert!(matches!(
             engine.prove_assignment_with(&assignment, &mut r, backend),
             Err(ProverError::CircuitKeyMismatch { .. })

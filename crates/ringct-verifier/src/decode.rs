@@ -154,8 +154,11 @@ pub fn decode_proof_arkworks(bytes: &[u8]) -> Result<Proof<Bls12_381>, VerifierE
     })
 }
 
+/// The encoding of a proof (by its length) and the bytes of A, B and C.
+type SplitProof<'a> = (Encoding, &'a [u8], &'a [u8], &'a [u8]);
+
 /// The encoding (by length) and the bytes of A, B and C.
-fn split_proof(bytes: &[u8]) -> Result<(Encoding, &[u8], &[u8], &[u8]), VerifierError> {
+fn split_proof(bytes: &[u8]) -> Result<SplitProof<'_>, VerifierError> {
     let encoding = match bytes.len() {
         PROOF_COMPRESSED_LEN => Encoding::Compressed,
         PROOF_UNCOMPRESSED_LEN => Encoding::Uncompressed,
