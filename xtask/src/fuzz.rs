@@ -3,7 +3,8 @@
 //!
 //! The harnesses live in `crates/ringct-fuzz` (one function per target); the
 //! binaries in `fuzz/fuzz_targets/` only call them. Runs build with
-//! `--sanitizer none` (every project crate forbids `unsafe`, and the address
+//! `--sanitizer none` (every project crate but ringct-blst forbids `unsafe`,
+//! ringct-blst's is single calls into blst's C code, and the address
 //! sanitizer needs a nightly-only flag) and cargo-fuzz's defaults otherwise:
 //! optimised, with debug assertions and overflow checks. See
 //! docs/FUZZING.md.

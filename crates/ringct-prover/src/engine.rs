@@ -5,11 +5,20 @@
 //! proof. This engine builds them once from a setup-mode synthesis and then,
 //! per proof, runs a witness-only synthesis followed by the QAP witness map
 //! (FFTs) and the MSMs. It works for any `ConstraintSynthesizer<Fr>`.
+//!
+//! The MSMs run on blst ([`MsmBackend::Blst`], the default; `msm_engine.rs`):
+//! the key's points are converted once in [`Groth16Engine::new`], and the
+//! proof is assembled with ark-groth16's formulas, so it is the same proof
+//! (the same bytes) that ark-groth16 makes with the same `r` and `s`.
+//! [`MsmBackend::Arkworks`] runs ark-groth16's own prover, for comparison.
 
 use crate::error::ProverError;
+use crate::msm_engine::FastKey;
 use ark_bls12_381::{Bls12_381, Fr};
 use ark_ff::UniformRand;
+use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
 use ark_groth16::{Groth16, Proof, ProvingKey};
+use ark_poly::GeneralEvaluationDomain;
 use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode, R1CS_PREDICATE_LABEL,
 };
@@ -57,11 +66,28 @@ fn synthesis(e: ark_relations::gr1cs::SynthesisError) -> ProverError {
     ProverError::Synthesis(e.to_string())
 }
 
-/// A proving key with its circuit's cached matrices.
+/// Which library runs a proof's MSMs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MsmBackend {
+    /// blst, with the key's points converted once and 0/1 scalars split
+    /// off (the default).
+    #[default]
+    Blst,
+    /// blst without the 0/1 split: every scalar goes through Pippenger
+    /// (measures what the split brings).
+    BlstPlain,
+    /// ark-groth16's own prover (arkworks' `VariableBaseMSM`): the
+    /// reference, for comparisons and benchmarks.
+    Arkworks,
+}
+
+/// A proving key with its circuit's cached matrices and its points in
+/// blst's form.
 #[derive(Debug, Clone)]
 pub struct Groth16Engine {
     pk: Arc<ProvingKey<Bls12_381>>,
     matrices: Arc<CircuitMatrices>,
+    fast: Arc<FastKey>,
 }
 
 impl Groth16Engine {
@@ -87,10 +113,29 @@ impl Groth16Engine {
                 key: pk.l_query.len(),
             });
         }
+        if pk.a_query.is_empty() || pk.b_g1_query.is_empty() || pk.b_g2_query.is_empty() {
+            return Err(ProverError::CircuitKeyMismatch {
+                what: "query points",
+                circuit: matrices.num_instance_variables + matrices.num_witness_variables,
+                key: pk
+                    .a_query
+                    .len()
+                    .min(pk.b_g1_query.len())
+                    .min(pk.b_g2_query.len()),
+            });
+        }
+        let fast = FastKey::new(&pk).map_err(|e| ProverError::Msm(e.to_string()))?;
         Ok(Groth16Engine {
             pk,
             matrices: Arc::new(matrices),
+            fast: Arc::new(fast),
         })
+    }
+
+    /// Bytes the key's points take in blst's form (held beside the
+    /// arkworks key).
+    pub fn fast_key_bytes(&self) -> usize {
+        self.fast.bytes()
     }
 
     /// The proving key.
@@ -144,18 +189,74 @@ impl Groth16Engine {
         Ok(full)
     }
 
-    /// Proves from a full assignment with fresh zero-knowledge randomness.
+    /// Proves from a full assignment with fresh zero-knowledge randomness,
+    /// MSMs on blst.
     pub fn prove_assignment<R: RngCore + CryptoRng>(
         &self,
         full_assignment: &[Fr],
         rng: &mut R,
     ) -> Result<Proof<Bls12_381>, ProverError> {
+        self.prove_assignment_with(full_assignment, rng, MsmBackend::Blst)
+    }
+
+    /// Proves from a full assignment with fresh randomness, MSMs on the
+    /// given backend. Both backends draw `r` then `s` from `rng` and make
+    /// the same proof for the same draws.
+    pub fn prove_assignment_with<R: RngCore + CryptoRng>(
+        &self,
+        full_assignment: &[Fr],
+        rng: &mut R,
+        backend: MsmBackend,
+    ) -> Result<Proof<Bls12_381>, ProverError> {
         let (r, s) = (Fr::rand(rng), Fr::rand(rng));
+        self.prove_with_randomness(full_assignment, r, s, backend)
+    }
+
+    /// Proves with the given randomness `r`, `s` (tests compare backends
+    /// with it; callers use [`Groth16Engine::prove_assignment`]).
+    pub fn prove_with_randomness(
+        &self,
+        full_assignment: &[Fr],
+        r: Fr,
+        s: Fr,
+        backend: MsmBackend,
+    ) -> Result<Proof<Bls12_381>, ProverError> {
         let m = &self.matrices;
-        Groth16::<Bls12_381>::create_proof_with_reduction_and_matrices(
-            &self.pk,
-            r,
-            s,
+        let expected = m.num_instance_variables + m.num_witness_variables;
+        if full_assignment.len() != expected {
+            return Err(ProverError::CircuitKeyMismatch {
+                what: "assignment length",
+                circuit: expected,
+                key: full_assignment.len(),
+            });
+        }
+        match backend {
+            MsmBackend::Arkworks => Groth16::<Bls12_381>::create_proof_with_reduction_and_matrices(
+                &self.pk,
+                r,
+                s,
+                &m.abc,
+                m.num_instance_variables,
+                m.num_constraints,
+                full_assignment,
+            )
+            .map_err(synthesis),
+            MsmBackend::Blst | MsmBackend::BlstPlain => {
+                let h = self.witness_map(full_assignment)?;
+                let inputs = &full_assignment[1..m.num_instance_variables];
+                let aux = &full_assignment[m.num_instance_variables..];
+                let split = backend == MsmBackend::Blst;
+                self.fast
+                    .prove(r, s, &h, inputs, aux, split)
+                    .map_err(|e| ProverError::Msm(e.to_string()))
+            }
+        }
+    }
+
+    /// The QAP witness map (FFTs), ark-groth16's `LibsnarkReduction`.
+    pub fn witness_map(&self, full_assignment: &[Fr]) -> Result<Vec<Fr>, ProverError> {
+        let m = &self.matrices;
+        LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
             &m.abc,
             m.num_instance_variables,
             m.num_constraints,

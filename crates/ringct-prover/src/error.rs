@@ -257,6 +257,10 @@ pub enum ProverError {
     /// a witness that passed the native check, or could not be reached.
     #[error("proving backend: {0}")]
     Backend(String),
+    /// blst refused a proving-key point when the key loaded (a point off
+    /// its curve) or an MSM's inputs (counts that do not match).
+    #[error("blst MSM engine: {0}")]
+    Msm(String),
 }
 
 impl ProverError {
@@ -296,7 +300,8 @@ impl ProverError {
             | ProverError::WitnessShapeMismatch { .. }
             | ProverError::Synthesis(_)
             | ProverError::ThreadPool(_)
-            | ProverError::Backend(_) => false,
+            | ProverError::Backend(_)
+            | ProverError::Msm(_) => false,
         }
     }
 }

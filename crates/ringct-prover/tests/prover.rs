@@ -367,3 +367,79 @@ fn key_fingerprints_match_the_verifier() {
         keys.fingerprint().0
     );
 }
+
+#[test]
+fn blst_msms_make_arkworks_proofs_byte_for_byte_and_both_verifiers_accept_them() {
+    use ark_ff::UniformRand;
+    use ark_serialize::CanonicalSerialize;
+    use ringct_circuit::RingCtCircuit;
+    let keys = small_keys();
+    let engine = keys.engine();
+    let verifier = ringct_verifier::BatchVerifier::new(keys.verifying_key().clone()).unwrap();
+    let mut r = rng(21);
+    let mut items = Vec::new();
+    for _ in 0..3 {
+        let (witness, statement) = random_spend(small(), &mut r).unwrap();
+        let circuit = RingCtCircuit::new_unchecked(witness, statement.to_public_inputs());
+        let assignment = engine.assignment(circuit).unwrap();
+        let (rr, ss) = (Fr::rand(&mut r), Fr::rand(&mut r));
+        let fast = engine
+            .prove_with_randomness(&assignment, rr, ss, MsmBackend::Blst)
+            .unwrap();
+        let reference = engine
+            .prove_with_randomness(&assignment, rr, ss, MsmBackend::Arkworks)
+            .unwrap();
+        let bytes = |p: &Proof<Bls12_381>| {
+            let mut v = Vec::new();
+            p.serialize_compressed(&mut v).unwrap();
+            v
+        };
+        assert_eq!(bytes(&fast), bytes(&reference));
+        let plain = engine
+            .prove_with_randomness(&assignment, rr, ss, MsmBackend::BlstPlain)
+            .unwrap();
+        assert_eq!(bytes(&plain), bytes(&reference));
+        // r = 0 skips B in G1, as ark-groth16 does.
+        assert_eq!(
+            engine
+                .prove_with_randomness(&assignment, Fr::from(0u64), ss, MsmBackend::Blst)
+                .unwrap(),
+            engine
+                .prove_with_randomness(&assignment, Fr::from(0u64), ss, MsmBackend::Arkworks)
+                .unwrap()
+        );
+        // Fresh randomness: a different proof, still valid for both verifiers.
+        let fresh = engine.prove_assignment(&assignment, &mut r).unwrap();
+        assert_ne!(fresh, fast);
+        assert!(verifies(keys.verifying_key(), &fresh, &statement));
+        assert!(verifies(keys.verifying_key(), &fast, &statement));
+        items.push(ringct_verifier::Item::from_statement(fresh, &statement));
+        // Bound to its statement: another input fails under both verifiers.
+        let mut inputs = statement.to_public_inputs();
+        inputs[0] += Fr::one();
+        let pvk = ark_groth16::prepare_verifying_key(keys.verifying_key());
+        assert!(!Groth16::<Bls12_381>::verify_proof(&pvk, &fast, &inputs).unwrap());
+        items.push(ringct_verifier::Item::new(fast, inputs));
+    }
+    for mode in ringct_verifier::Mode::ALL {
+        let report = verifier.verify(mode, &items);
+        let valid: Vec<bool> = report.verdicts.iter().map(|v| v.is_valid()).collect();
+        assert_eq!(valid, vec![true, false, true, false, true, false], "{mode}");
+    }
+    // A wrong assignment length is refused, not proved.
+    let (witness, statement) = random_spend(small(), &mut r).unwrap();
+    let circuit = RingCtCircuit::new_unchecked(witness, statement.to_public_inputs());
+    let mut assignment = engine.assignment(circuit).unwrap();
+    assignment.pop();
+    for backend in [
+        MsmBackend::Blst,
+        MsmBackend::BlstPlain,
+        MsmBackend::Arkworks,
+    ] {
+        assert!(matches!(
+            engine.prove_assignment_with(&assignment, &mut r, backend),
+            Err(ProverError::CircuitKeyMismatch { .. })
+        ));
+    }
+    assert!(engine.fast_key_bytes() > 0);
+}

@@ -1,6 +1,9 @@
 //! One thing to verify: a proof and the public inputs it is checked against.
 
-use crate::decode::{check_proof_points, decode_proof, decode_public_inputs, PUBLIC_INPUT_LEN};
+use crate::decode::{
+    check_proof_points, decode_proof_points, decode_public_inputs, DecodedProof, FastProof,
+    PUBLIC_INPUT_LEN,
+};
 use crate::error::VerifierError;
 use ark_bls12_381::{Bls12_381, Fr};
 use ark_groth16::Proof;
@@ -24,10 +27,12 @@ pub struct Item {
     body: Result<Body, VerifierError>,
 }
 
-/// The decoded, point-checked content of an item.
+/// The decoded, point-checked content of an item: the proof in arkworks'
+/// form (for the public API) and in blst's (for the pairing checks).
 #[derive(Debug, Clone)]
 pub(crate) struct Body {
     pub(crate) proof: Proof<Bls12_381>,
+    pub(crate) fast: FastProof,
     pub(crate) inputs: Vec<Fr>,
 }
 
@@ -37,10 +42,13 @@ impl Item {
     /// because a `Proof` value may come from unchecked deserialisation.
     pub fn new(proof: Proof<Bls12_381>, public_inputs: Vec<Fr>) -> Self {
         let num_inputs = public_inputs.len();
-        let body = check_proof_points(&proof).map(|()| Body {
-            proof,
-            inputs: public_inputs,
-        });
+        let body = check_proof_points(&proof)
+            .and_then(|()| FastProof::from_ark(&proof))
+            .map(|fast| Body {
+                proof,
+                fast,
+                inputs: public_inputs,
+            });
         Item { num_inputs, body }
     }
 
@@ -63,8 +71,9 @@ impl Item {
     /// runtime, which derives the inputs itself.
     pub fn from_proof_bytes(proof: &[u8], public_inputs: Vec<Fr>) -> Self {
         let num_inputs = public_inputs.len();
-        let body = decode_proof(proof).map(|proof| Body {
+        let body = decode_proof_points(proof).map(|DecodedProof { proof, fast }| Body {
             proof,
+            fast,
             inputs: public_inputs,
         });
         Item { num_inputs, body }
@@ -75,9 +84,10 @@ impl Item {
     /// defects.
     pub fn from_bytes(proof: &[u8], public_inputs: &[[u8; PUBLIC_INPUT_LEN]]) -> Self {
         let num_inputs = public_inputs.len();
-        let body = decode_proof(proof).and_then(|proof| {
+        let body = decode_proof_points(proof).and_then(|DecodedProof { proof, fast }| {
             Ok(Body {
                 proof,
+                fast,
                 inputs: decode_public_inputs(public_inputs)?,
             })
         });

@@ -43,8 +43,11 @@
 //! - install a metrics recorder, open a port or read files.
 //!
 //! Threads: every call runs on the configured Rayon pool (the caller's by
-//! default, or a dedicated one); with the `parallel` feature (default) the
-//! arkworks MSMs and multi-Miller loops are parallel too.
+//! default, or a dedicated one). Decoding, MSMs and pairings run on blst
+//! through `ringct-blst` (no blst type in this crate's API); the batch
+//! equation's per-item work and its multi-Miller loop are split over the
+//! pool. The arkworks decoder stays as the reference that names every
+//! refused point's rule.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
