@@ -11,6 +11,21 @@ pub enum ClusterError {
     /// The TLS connector could not be built (bad CA file, no TLS library).
     #[error("TLS to PostgreSQL: {0}")]
     Tls(String),
+    /// The server's TLS certificate was refused: its chain does not lead to
+    /// a trusted CA (the system's, or `--ca-file`), or it names another host.
+    #[error("TLS to PostgreSQL at {host} refused: {reason} (is the server's CA in the CA file, and does its certificate name this host?)")]
+    TlsRefused {
+        /// The host connected to.
+        host: String,
+        /// The TLS library's reason.
+        reason: String,
+    },
+    /// The URL requires TLS and the server does not offer it.
+    #[error("PostgreSQL at {host} does not offer TLS, and the URL requires it (sslmode=require or verify-full)")]
+    TlsUnavailable {
+        /// The host connected to.
+        host: String,
+    },
     /// A file the configuration names could not be read.
     #[error("{path}: {source}")]
     Io {
@@ -127,6 +142,8 @@ impl ClusterError {
             | ClusterError::Config { .. }
             | ClusterError::NoKeys(_)
             | ClusterError::Tls(_)
+            | ClusterError::TlsRefused { .. }
+            | ClusterError::TlsUnavailable { .. }
             | ClusterError::Io { .. }
             | ClusterError::SchemaVersion { .. } => true,
             ClusterError::Prover(e) => e.is_configuration(),
