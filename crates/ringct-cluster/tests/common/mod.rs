@@ -3,7 +3,7 @@
 //! killed on drop, and views of the queue's tables.
 #![allow(dead_code)] // each test binary uses a different part
 
-
+pub mod net;
 
 use ark_bls12_381::Bls12_381;
 use ark_groth16::{Groth16, Proof};
