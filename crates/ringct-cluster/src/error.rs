@@ -115,6 +115,9 @@ pub enum ClusterError {
         /// What is wrong.
         reason: String,
     },
+    /// The same job appears twice among the results written at once.
+    #[error("job {0} appears twice among the results written at once")]
+    DuplicateResult(i64),
     /// The client gave up waiting for a batch's results.
     #[error("timed out after {0:?} waiting for the cluster's results")]
     Timeout(std::time::Duration),

@@ -112,6 +112,77 @@ fn the_queue_claims_by_priority_records_one_result_and_reaps_expired_leases() {
 }
 
 #[test]
+fn results_and_claims_go_in_one_statement_for_several_jobs_at_once() {
+    let Some(pg) = postgres() else { return };
+    let mut q = Queue::connect(&DbConfig::new(pg.url())).unwrap();
+    let ws = witnesses(1, 6);
+    let batch = q.submit(&vec![job(&ws[0]); 5], 0, 2).unwrap();
+    let ids: Vec<i64> = rows(&mut q, batch).iter().map(|r| r.0).collect();
+    let lease = Duration::from_secs(1);
+    // Three at once, oldest first.
+    let (done, first) = q.complete_and_claim("w1", &[], lease, 3).unwrap();
+    assert!(done.is_empty());
+    assert_eq!(first.iter().map(|j| j.id).collect::<Vec<_>>(), ids[..3]);
+    let proof = JobResult::Proof {
+        bytes: [2u8; 192],
+        proving: Duration::from_millis(1),
+    };
+    let failed = JobResult::Failed {
+        kind: FailureKind::InvalidWitness,
+        message: "bad".into(),
+    };
+    let finished = |id: i64, result| queue::Finished {
+        id,
+        attempt: 1,
+        result,
+    };
+    // Two results and the next claim in one statement; the claim skips
+    // nothing it should not and takes the two that are left.
+    let (done, next) = q
+        .complete_and_claim(
+            "w1",
+            &[finished(ids[0], &proof), finished(ids[1], &failed)],
+            lease,
+            10,
+        )
+        .unwrap();
+    assert_eq!(done, vec![Completion::Recorded, Completion::Recorded]);
+    assert_eq!(next.iter().map(|j| j.id).collect::<Vec<_>>(), ids[3..]);
+    // A second result for a job is a duplicate, and changes nothing.
+    let (done, none) = q
+        .complete_and_claim("w2", &[finished(ids[0], &failed)], lease, 1)
+        .unwrap();
+    assert_eq!((done, none.len()), (vec![Completion::Duplicate], 0));
+    // A job whose lease expired is back in the queue; a late result for it
+    // is recorded, and the same statement never claims it.
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(q.reap().unwrap().requeued, 3);
+    let (done, claimed) = q
+        .complete_and_claim("w1", &[finished(ids[2], &proof)], lease, 10)
+        .unwrap();
+    assert_eq!(done, vec![Completion::Recorded]);
+    assert_eq!(claimed.iter().map(|j| j.id).collect::<Vec<_>>(), ids[3..]);
+    assert!(claimed.iter().all(|j| j.attempt == 2));
+    let r = rows(&mut q, batch);
+    assert!(r[..3].iter().all(|row| row.1 == 1), "{r:?}");
+    assert_eq!(r[1].3.as_deref(), Some("invalid_witness"));
+    assert_eq!(
+        payloads_left(&mut q, batch),
+        2,
+        "only the unfinished keep a payload"
+    );
+    // Bounds, and one job twice, are refused before anything is sent.
+    assert!(matches!(
+        q.complete_and_claim("w1", &[], lease, queue::MAX_CLAIM + 1),
+        Err(ClusterError::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        q.complete_and_claim("w1", &[finished(ids[3], &proof), finished(ids[3], &proof)], lease, 0),
+        Err(ClusterError::DuplicateResult(id)) if id == ids[3]
+    ));
+}
+
+#[test]
 fn three_workers_prove_a_batch_and_every_proof_verifies() {
     let Some(pg) = postgres() else { return };
     let dir = KeyDir::new();
