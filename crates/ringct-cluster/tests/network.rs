@@ -193,7 +193,7 @@ fn claim_latency(before: &str, after: &str) -> (f64, f64) {
 }
 
 #[test]
-fn jobs_complete_over_a_slow_link_and_claims_take_longer() {
+fn jobs_complete_over_a_slow_link_and_claim_latency_is_recorded() {
     let Some((net, pg)) = hosts(1) else { return };
     let dir = KeyDir::new();
     let metrics: std::net::SocketAddr = (net.worker_addr[0], 9187).into();
@@ -228,8 +228,13 @@ fn jobs_complete_over_a_slow_link_and_claims_take_longer() {
     match shaping {
         // A claim is at least one round trip: two delays.
         Shaping::Delay(d) => assert!(shaped >= 2.0 * d.as_secs_f64(), "{shaped}"),
-        // At 128 kbit/s a claim's packets alone take several milliseconds.
-        Shaping::Rate { .. } => assert!(shaped >= 0.005 && shaped > base, "{shaped} {base}"),
+        // A token bucket delays only what exceeds its burst; a claim's
+        // exchange after a proof (an idle link, a full bucket) often fits, so
+        // without netem the latency is recorded, not asserted.
+        Shaping::Rate { .. } => eprintln!(
+            "NOTICE: this kernel has no netem; the link was rate-limited instead, \
+             and the claim latency is not checked"
+        ),
     }
     worker.drain();
 }

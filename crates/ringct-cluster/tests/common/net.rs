@@ -78,7 +78,8 @@ pub fn unavailable() -> Option<String> {
 pub enum Shaping {
     /// `tc netem delay`, each way.
     Delay(std::time::Duration),
-    /// `tc tbf` at this rate (kbit/s), each way: the kernel has no netem.
+    /// `tc tbf` at this rate and peak rate (kbit/s), each way: the kernel
+    /// has no netem.
     Rate {
         /// Kilobits per second.
         kbit: u32,
@@ -260,11 +261,16 @@ impl Net {
         match netem {
             Ok(()) => Shaping::Delay(delay),
             Err(netem_error) => {
+                // A peak rate just above the rate spaces every packet out
+                // (size / rate), so even a short exchange after an idle
+                // spell (a full bucket) is slowed down.
                 let rate = format!("{fallback_kbit}kbit");
+                let peak = format!("{}kbit", fallback_kbit + 1);
                 for (ns, dev) in ends {
                     run(&[
                         "ip", "netns", "exec", ns, "tc", "qdisc", "replace", "dev", dev, "root",
-                        "tbf", "rate", &rate, "burst", "1600", "latency", "5s",
+                        "tbf", "rate", &rate, "burst", "1600", "peakrate", &peak, "mtu", "1600",
+                        "latency", "5s",
                     ])
                     .unwrap();
                 }
