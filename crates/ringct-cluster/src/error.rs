@@ -11,6 +11,21 @@ pub enum ClusterError {
     /// The TLS connector could not be built (bad CA file, no TLS library).
     #[error("TLS to PostgreSQL: {0}")]
     Tls(String),
+    /// The server's TLS certificate was refused: its chain does not lead to
+    /// a trusted CA (the system's, or `--ca-file`), or it names another host.
+    #[error("TLS to PostgreSQL at {host} refused: {reason} (is the server's CA in the CA file, and does its certificate name this host?)")]
+    TlsRefused {
+        /// The host connected to.
+        host: String,
+        /// The TLS library's reason.
+        reason: String,
+    },
+    /// The URL requires TLS and the server does not offer it.
+    #[error("PostgreSQL at {host} does not offer TLS, and the URL requires it (sslmode=require or verify-full)")]
+    TlsUnavailable {
+        /// The host connected to.
+        host: String,
+    },
     /// A file the configuration names could not be read.
     #[error("{path}: {source}")]
     Io {
@@ -100,6 +115,9 @@ pub enum ClusterError {
         /// What is wrong.
         reason: String,
     },
+    /// The same job appears twice among the results written at once.
+    #[error("job {0} appears twice among the results written at once")]
+    DuplicateResult(i64),
     /// The client gave up waiting for a batch's results.
     #[error("timed out after {0:?} waiting for the cluster's results")]
     Timeout(std::time::Duration),
@@ -127,6 +145,8 @@ impl ClusterError {
             | ClusterError::Config { .. }
             | ClusterError::NoKeys(_)
             | ClusterError::Tls(_)
+            | ClusterError::TlsRefused { .. }
+            | ClusterError::TlsUnavailable { .. }
             | ClusterError::Io { .. }
             | ClusterError::SchemaVersion { .. } => true,
             ClusterError::Prover(e) => e.is_configuration(),

@@ -10,6 +10,13 @@
 //! job, deleting its payload; a second result for the same job is refused by
 //! the primary key and changes nothing, so however often a job runs, it has
 //! exactly one result.
+//!
+//! Round trips: every statement is prepared once per connection
+//! ([`Queue`] keeps them), so a statement costs one round trip and no
+//! parsing. A worker writes its results and claims its next jobs in one
+//! statement ([`Queue::complete_and_claim`]), so a job costs one round trip
+//! and one transaction; several jobs may be claimed at once (a `LIMIT n`
+//! claim with `SKIP LOCKED`) and their results written together.
 
 use crate::error::ClusterError;
 use postgres::fallible_iterator::FallibleIterator;
@@ -22,6 +29,50 @@ pub const MAX_BATCH_JOBS: usize = 4096;
 pub const MAX_ATTEMPTS: u32 = 100;
 /// Channel that submitters notify and idle workers listen on.
 pub const CHANNEL: &str = "ringct_jobs";
+/// Most jobs claimed by one statement.
+pub const MAX_CLAIM: usize = 64;
+/// Most results written by one statement.
+pub const MAX_COMPLETE: usize = 256;
+
+/// Writes results and claims jobs (see [`Queue::complete_and_claim`]). The
+/// claim skips the jobs being completed, so no row is changed twice by the
+/// statement (a late result may be for a job that was put back in the queue).
+const COMPLETE_AND_CLAIM: &str = "
+WITH done AS (
+    SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[], $5::integer[],
+                         $6::float8[], $7::text[])
+        AS d(id, proof, kind, error, attempt, ms, state)
+), r AS (
+    INSERT INTO ringct_results (job_id, proof, error_kind, error, worker, attempt, proving_ms)
+    SELECT j.id, d.proof, d.kind, d.error, $8, d.attempt, d.ms
+    FROM done d JOIN ringct_jobs j ON j.id = d.id
+    WHERE j.state IN ('queued', 'running')
+    ON CONFLICT (job_id) DO NOTHING
+    RETURNING job_id
+), fin AS (
+    UPDATE ringct_jobs j SET state = d.state, payload = NULL, lease_owner = NULL,
+           lease_expires_at = NULL, finished_at = now()
+    FROM done d
+    WHERE j.id = d.id AND j.id IN (SELECT job_id FROM r)
+    RETURNING j.id
+), picked AS MATERIALIZED (
+    SELECT id FROM ringct_jobs
+    WHERE state = 'queued' AND id <> ALL($1::bigint[])
+    ORDER BY priority DESC, id
+    LIMIT $10
+    FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE ringct_jobs j SET state = 'running', attempts = j.attempts + 1, lease_owner = $8,
+           lease_expires_at = now() + make_interval(secs => $9)
+    FROM picked p
+    WHERE j.id = p.id
+    RETURNING j.id, j.shape, j.fingerprint, j.payload, j.attempts, j.max_attempts, j.priority
+)
+SELECT true, id, NULL::text, NULL::bytea, NULL::bytea, NULL::integer, NULL::integer,
+       NULL::smallint
+FROM fin
+UNION ALL
+SELECT false, id, shape, fingerprint, payload, attempts, max_attempts, priority FROM claimed";
 
 /// Why a job ended without a proof (the `error_kind` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +146,17 @@ pub struct NewJob {
     pub payload: Vec<u8>,
 }
 
+/// A result to write ([`Queue::complete_and_claim`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Finished<'a> {
+    /// The job.
+    pub id: i64,
+    /// The attempt that produced the result.
+    pub attempt: i32,
+    /// The result.
+    pub result: &'a JobResult,
+}
+
 /// A claimed job.
 #[derive(Debug, Clone)]
 pub struct ClaimedJob {
@@ -154,6 +216,8 @@ pub enum Completion {
 pub struct Queue {
     client: postgres::Client,
     listening: bool,
+    /// [`COMPLETE_AND_CLAIM`], prepared on first use.
+    complete_and_claim: Option<postgres::Statement>,
 }
 
 impl std::fmt::Debug for Queue {
@@ -161,6 +225,9 @@ impl std::fmt::Debug for Queue {
         f.debug_struct("Queue").finish_non_exhaustive()
     }
 }
+
+/// The lease passed when nothing is claimed (the statement needs one).
+const MIN_LEASE: Duration = Duration::from_secs(1);
 
 fn interval_secs(d: Duration) -> f64 {
     d.as_secs_f64()
@@ -174,6 +241,7 @@ impl Queue {
         Ok(Queue {
             client,
             listening: false,
+            complete_and_claim: None,
         })
     }
 
@@ -249,34 +317,142 @@ impl Queue {
         owner: &str,
         lease: Duration,
     ) -> Result<Option<ClaimedJob>, ClusterError> {
-        let row = self.client.query_opt(
-            "UPDATE ringct_jobs
-             SET state = 'running', attempts = attempts + 1, lease_owner = $1,
-                 lease_expires_at = now() + make_interval(secs => $2)
-             WHERE id = (SELECT id FROM ringct_jobs WHERE state = 'queued'
-                         ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-             RETURNING id, shape, fingerprint, payload, attempts, max_attempts",
-            &[&owner, &interval_secs(lease)],
+        Ok(self.complete_and_claim(owner, &[], lease, 1)?.1.pop())
+    }
+
+    /// In one statement (one round trip, one transaction): records each of
+    /// `done` as its job's result and finishes the job (deleting its
+    /// payload) unless the job already has a result, then claims up to
+    /// `claim` queued jobs for `worker` (highest priority, then oldest), each
+    /// with a lease of `lease`. Returns how each result was taken, in the
+    /// order of `done`, and the jobs claimed, in claim order.
+    pub fn complete_and_claim(
+        &mut self,
+        worker: &str,
+        done: &[Finished<'_>],
+        lease: Duration,
+        claim: usize,
+    ) -> Result<(Vec<Completion>, Vec<ClaimedJob>), ClusterError> {
+        if claim > MAX_CLAIM {
+            return Err(ClusterError::OutOfRange {
+                what: "jobs claimed at once",
+                value: claim as u64,
+                min: 0,
+                max: MAX_CLAIM as u64,
+            });
+        }
+        if done.len() > MAX_COMPLETE {
+            return Err(ClusterError::OutOfRange {
+                what: "results written at once",
+                value: done.len() as u64,
+                min: 0,
+                max: MAX_COMPLETE as u64,
+            });
+        }
+        let mut ids: Vec<i64> = done.iter().map(|f| f.id).collect();
+        {
+            let mut sorted = ids.clone();
+            sorted.sort_unstable();
+            if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                return Err(ClusterError::DuplicateResult(w[0]));
+            }
+        }
+        if done.is_empty() && claim == 0 {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let mut proofs: Vec<Option<&[u8]>> = Vec::with_capacity(done.len());
+        let mut kinds: Vec<Option<&str>> = Vec::with_capacity(done.len());
+        let mut errors: Vec<Option<&str>> = Vec::with_capacity(done.len());
+        let mut ms: Vec<Option<f64>> = Vec::with_capacity(done.len());
+        let mut states: Vec<&str> = Vec::with_capacity(done.len());
+        let attempts: Vec<i32> = done.iter().map(|f| f.attempt).collect();
+        for f in done {
+            match f.result {
+                JobResult::Proof { bytes, proving } => {
+                    proofs.push(Some(&bytes[..]));
+                    kinds.push(None);
+                    errors.push(None);
+                    ms.push(Some(proving.as_secs_f64() * 1e3));
+                    states.push("done");
+                }
+                JobResult::Failed { kind, message } => {
+                    proofs.push(None);
+                    kinds.push(Some(kind.as_str()));
+                    errors.push(Some(message.as_str()));
+                    ms.push(None);
+                    states.push("failed");
+                }
+            }
+        }
+        let statement = match &self.complete_and_claim {
+            Some(s) => s.clone(),
+            None => {
+                let s = self.client.prepare(COMPLETE_AND_CLAIM)?;
+                self.complete_and_claim = Some(s.clone());
+                s
+            }
+        };
+        let limit = claim as i64;
+        let rows = self.client.query(
+            &statement,
+            &[
+                &ids,
+                &proofs,
+                &kinds,
+                &errors,
+                &attempts,
+                &ms,
+                &states,
+                &worker,
+                &interval_secs(lease),
+                &limit,
+            ],
         )?;
-        let Some(row) = row else { return Ok(None) };
-        let id: i64 = row.get(0);
-        let fp: Vec<u8> = row.get(2);
-        let fingerprint: [u8; 32] = fp.try_into().map_err(|_| ClusterError::CorruptRow {
-            job: id,
-            reason: "fingerprint is not 32 bytes".into(),
-        })?;
-        let payload: Option<Vec<u8>> = row.get(3);
-        Ok(Some(ClaimedJob {
-            id,
-            shape: row.get(1),
-            fingerprint,
-            payload: payload.ok_or_else(|| ClusterError::CorruptRow {
+        let mut recorded = std::collections::HashSet::new();
+        let mut claimed = Vec::new();
+        for row in rows {
+            let id: i64 = row.get(1);
+            if row.get::<_, bool>(0) {
+                recorded.insert(id);
+                continue;
+            }
+            let corrupt = |reason: &str| ClusterError::CorruptRow {
                 job: id,
-                reason: "a queued job has no payload".into(),
-            })?,
-            attempt: row.get(4),
-            max_attempts: row.get(5),
-        }))
+                reason: reason.into(),
+            };
+            let fp: Vec<u8> = row.get(3);
+            let fingerprint: [u8; 32] = fp
+                .try_into()
+                .map_err(|_| corrupt("fingerprint is not 32 bytes"))?;
+            let payload: Option<Vec<u8>> = row.get(4);
+            let priority: i16 = row.get(7);
+            claimed.push((
+                priority,
+                ClaimedJob {
+                    id,
+                    shape: row.get(2),
+                    fingerprint,
+                    payload: payload.ok_or_else(|| corrupt("a queued job has no payload"))?,
+                    attempt: row.get(5),
+                    max_attempts: row.get(6),
+                },
+            ));
+        }
+        claimed.sort_by_key(|(priority, job)| (std::cmp::Reverse(*priority), job.id));
+        let completions = ids
+            .drain(..)
+            .map(|id| {
+                if recorded.contains(&id) {
+                    Completion::Recorded
+                } else {
+                    Completion::Duplicate
+                }
+            })
+            .collect();
+        Ok((
+            completions,
+            claimed.into_iter().map(|(_, job)| job).collect(),
+        ))
     }
 
     /// Extends the leases `owner` holds on `ids`; returns the ids whose
@@ -308,41 +484,13 @@ impl Queue {
         attempt: i32,
         result: &JobResult,
     ) -> Result<Completion, ClusterError> {
-        let (proof, kind, error, ms, state): (Option<&[u8]>, Option<&str>, Option<&str>, _, _) =
-            match result {
-                JobResult::Proof { bytes, proving } => (
-                    Some(&bytes[..]),
-                    None,
-                    None,
-                    Some(proving.as_secs_f64() * 1e3),
-                    "done",
-                ),
-                JobResult::Failed { kind, message } => (
-                    None,
-                    Some(kind.as_str()),
-                    Some(message.as_str()),
-                    None,
-                    "failed",
-                ),
-            };
-        let rows = self.client.query(
-            "WITH r AS (
-                INSERT INTO ringct_results (job_id, proof, error_kind, error, worker, attempt, proving_ms)
-                SELECT id, $2, $3, $4, $5, $6, $7 FROM ringct_jobs
-                WHERE id = $1 AND state IN ('queued', 'running')
-                ON CONFLICT (job_id) DO NOTHING
-                RETURNING job_id)
-             UPDATE ringct_jobs SET state = $8, payload = NULL, lease_owner = NULL,
-                    lease_expires_at = NULL, finished_at = now()
-             WHERE id IN (SELECT job_id FROM r)
-             RETURNING id",
-            &[&id, &proof, &kind, &error, &worker, &attempt, &ms, &state],
-        )?;
-        Ok(if rows.is_empty() {
-            Completion::Duplicate
-        } else {
-            Completion::Recorded
-        })
+        let done = [Finished {
+            id,
+            attempt,
+            result,
+        }];
+        let (completions, _) = self.complete_and_claim(worker, &done, MIN_LEASE, 0)?;
+        Ok(completions[0])
     }
 
     /// Puts a job `owner` holds back in the queue after a failure worth

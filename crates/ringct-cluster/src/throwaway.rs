@@ -5,6 +5,11 @@
 //! Binaries are looked up on `PATH`, then in Debian's
 //! `/usr/lib/postgresql/<version>/bin`. When the process runs as root, the
 //! server runs as `nobody` (through `runuser`).
+//!
+//! [`ThrowawayOptions`] add what the TLS and network tests need: TLS with a
+//! given certificate and key (`ssl = on`), other listen addresses (with
+//! `pg_hba.conf` admitting their networks), and a network namespace to run
+//! the server in (`ip netns exec NS runuser -u nobody -- pg_ctl ...`).
 
 use crate::error::ClusterError;
 use std::os::unix::fs::MetadataExt;
@@ -18,7 +23,45 @@ pub struct ThrowawayPostgres {
     dir: PathBuf,
     port: u16,
     run_as: Option<String>,
+    netns: Option<String>,
+    host: String,
     running: bool,
+}
+
+/// TLS for the server: PEM files of its certificate (chain) and private key.
+#[derive(Debug, Clone)]
+pub struct ServerTls {
+    /// The server's certificate, then any intermediates (PEM).
+    pub cert_pem: Vec<u8>,
+    /// The server's private key (PEM).
+    pub key_pem: Vec<u8>,
+}
+
+/// How a throwaway server starts.
+#[derive(Debug, Clone)]
+pub struct ThrowawayOptions {
+    /// `fsync` on (a durable server, for benchmarks) or off (tests).
+    pub durable: bool,
+    /// `ssl = on` with this certificate; clients may then use TLS (they are
+    /// not forced to: `pg_hba.conf` keeps `host` lines).
+    pub tls: Option<ServerTls>,
+    /// Addresses to listen on (default: 127.0.0.1 only); the first one is
+    /// the host of [`ThrowawayPostgres::url`]. Every one's /24 (or /64) is
+    /// admitted by `pg_hba.conf` with `trust`.
+    pub listen: Vec<std::net::IpAddr>,
+    /// A network namespace (`ip netns`) to run the server in.
+    pub netns: Option<String>,
+}
+
+impl Default for ThrowawayOptions {
+    fn default() -> Self {
+        ThrowawayOptions {
+            durable: false,
+            tls: None,
+            listen: vec![std::net::IpAddr::from([127, 0, 0, 1])],
+            netns: None,
+        }
+    }
 }
 
 /// The directory holding `initdb` and `pg_ctl`, if PostgreSQL is installed.
@@ -54,8 +97,20 @@ fn free_port() -> Result<u16, ClusterError> {
 }
 
 impl ThrowawayPostgres {
-    /// Starts a server (`fsync` off unless `durable`).
+    /// Starts a server on 127.0.0.1 without TLS (`fsync` off unless `durable`).
     pub fn start(durable: bool) -> Result<Self, ClusterError> {
+        Self::start_with(ThrowawayOptions {
+            durable,
+            ..ThrowawayOptions::default()
+        })
+    }
+
+    /// Starts a server as `options` say.
+    pub fn start_with(options: ThrowawayOptions) -> Result<Self, ClusterError> {
+        let Some(first) = options.listen.first() else {
+            return Err(fail("no listen address"));
+        };
+        let host = first.to_string();
         let bin = find_bin_dir().ok_or_else(|| fail("PostgreSQL is not installed (initdb and pg_ctl not found; Debian: apt-get install postgresql)"))?;
         let root = std::fs::metadata("/proc/self")
             .map(|m| m.uid() == 0)
@@ -76,6 +131,8 @@ impl ThrowawayPostgres {
             dir: base,
             port: free_port()?,
             run_as,
+            netns: options.netns.clone(),
+            host,
             running: false,
         };
         let data = pg.data_dir();
@@ -92,18 +149,65 @@ impl ThrowawayPostgres {
                 "--no-sync",
             ],
         )?;
-        let conf = format!(
-            "listen_addresses = '127.0.0.1'\nport = {}\nunix_socket_directories = '{}'\nfsync = {}\nmax_connections = 200\n",
+        let listen: Vec<String> = options.listen.iter().map(|a| a.to_string()).collect();
+        let mut conf = format!(
+            "listen_addresses = '{}'\nport = {}\nunix_socket_directories = '{}'\nfsync = {}\nmax_connections = 200\n",
+            listen.join(","),
             pg.port,
             path_str(&pg.dir)?,
-            if durable { "on" } else { "off" },
+            if options.durable { "on" } else { "off" },
         );
+        if let Some(tls) = &options.tls {
+            let cert = pg.dir.join("server.crt");
+            let key = pg.dir.join("server.key");
+            pg.write_private(&cert, &tls.cert_pem)?;
+            pg.write_private(&key, &tls.key_pem)?;
+            conf.push_str(&format!(
+                "ssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'\n",
+                path_str(&cert)?,
+                path_str(&key)?
+            ));
+        }
         let conf_path = data.join("postgresql.auto.conf");
-        let mut existing = std::fs::read_to_string(&conf_path).unwrap_or_default();
+        let mut existing = std::fs::read_to_string(&conf_path).map_err(fail)?;
         existing.push_str(&conf);
         std::fs::write(&conf_path, existing).map_err(fail)?;
+        let hba_path = data.join("pg_hba.conf");
+        let mut hba = std::fs::read_to_string(&hba_path).map_err(fail)?;
+        for addr in &options.listen {
+            if *addr == std::net::IpAddr::from([127, 0, 0, 1])
+                || *addr == std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
+            {
+                continue; // initdb's lines admit these already
+            }
+            let net = match addr {
+                std::net::IpAddr::V4(a) => {
+                    let o = a.octets();
+                    format!("{}.{}.{}.0/24", o[0], o[1], o[2])
+                }
+                std::net::IpAddr::V6(a) => {
+                    let mut s = a.segments();
+                    s[4..].fill(0);
+                    format!("{}/64", std::net::Ipv6Addr::from(s))
+                }
+            };
+            hba.push_str(&format!("host all all {net} trust\n"));
+        }
+        std::fs::write(&hba_path, hba).map_err(fail)?;
         pg.start_server()?;
         Ok(pg)
+    }
+
+    /// Writes a file only the server's user may read (PostgreSQL refuses a
+    /// key file others can read).
+    fn write_private(&self, path: &Path, bytes: &[u8]) -> Result<(), ClusterError> {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(path, bytes).map_err(fail)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(fail)?;
+        if self.run_as.is_some() {
+            std::os::unix::fs::chown(path, Some(65534), Some(65534)).map_err(fail)?;
+        }
+        Ok(())
     }
 
     fn data_dir(&self) -> PathBuf {
@@ -112,14 +216,16 @@ impl ThrowawayPostgres {
 
     fn run(&self, tool: &str, args: &[&str]) -> Result<(), ClusterError> {
         let exe = self.bin.join(tool);
-        let mut cmd = match &self.run_as {
-            Some(user) => {
-                let mut c = Command::new("runuser");
-                c.args(["-u", user, "--"]).arg(&exe);
-                c
-            }
-            None => Command::new(&exe),
-        };
+        let mut argv: Vec<std::ffi::OsString> = Vec::new();
+        if let Some(ns) = &self.netns {
+            argv.extend(["ip", "netns", "exec", ns.as_str()].map(Into::into));
+        }
+        if let Some(user) = &self.run_as {
+            argv.extend(["runuser", "-u", user.as_str(), "--"].map(Into::into));
+        }
+        argv.push(exe.into_os_string());
+        let mut cmd = Command::new(&argv[0]);
+        cmd.args(&argv[1..]);
         let out = cmd
             .args(args)
             .current_dir(&self.dir)
@@ -173,17 +279,34 @@ impl ThrowawayPostgres {
         self.start_server()
     }
 
-    /// The port it listens on (127.0.0.1).
+    /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// A URL for the `postgres` database, without TLS.
+    /// A URL for the `postgres` database on the first listen address,
+    /// without TLS.
     pub fn url(&self) -> String {
+        self.url_at(&self.host, "disable")
+    }
+
+    /// A URL for the `postgres` database at `host` (one of the listen
+    /// addresses, or a name for it) with `sslmode`.
+    pub fn url_at(&self, host: &str, sslmode: &str) -> String {
+        let host = if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host.to_string()
+        };
         format!(
-            "postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable",
+            "postgres://postgres@{host}:{}/postgres?sslmode={sslmode}",
             self.port
         )
+    }
+
+    /// The server's log so far (for a failing test's message).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
     }
 }
 

@@ -4,188 +4,14 @@
 //! Without PostgreSQL these tests fail under CI (`CI=true`) and skip with a
 //! notice elsewhere.
 
-use ark_bls12_381::Bls12_381;
-use ark_groth16::{Groth16, Proof};
-use ark_serialize::CanonicalDeserialize;
-use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
-use ringct_circuit::{sample::random_spend, Fr, RingCtWitness, Shape};
-use ringct_cluster::codec::encode_witness;
+mod common;
+
+use common::*;
+use ringct_circuit::Fr;
 use ringct_cluster::queue::{Completion, NewJob};
-use ringct_cluster::throwaway::{find_bin_dir, ThrowawayPostgres};
 use ringct_cluster::*;
-use ringct_prover::{keyfile, BatchProver, ProverError, RingCtKeys};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
-
-fn shape() -> Shape {
-    "1x1-r4".parse().unwrap()
-}
-
-fn keys() -> Arc<RingCtKeys> {
-    static KEYS: OnceLock<Arc<RingCtKeys>> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        Arc::new(RingCtKeys::insecure_dev_setup_from_fixed_seed(shape(), 7).unwrap())
-    })
-    .clone()
-}
-
-/// A key directory for the workers (deleted on drop).
-struct KeyDir(PathBuf);
-impl KeyDir {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "ringct-cluster-keys-{}-{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        keyfile::write_keys(&dir, &keys()).unwrap();
-        KeyDir(dir)
-    }
-}
-impl Drop for KeyDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn postgres() -> Option<ThrowawayPostgres> {
-    if find_bin_dir().is_none() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("PostgreSQL is not installed, and CI must run the cluster tests (.ci/run installs Debian's postgresql)");
-        }
-        eprintln!("SKIPPED: PostgreSQL is not installed (apt-get install postgresql)");
-        return None;
-    }
-    Some(ThrowawayPostgres::start(false).expect("throwaway PostgreSQL"))
-}
-
-fn witnesses(n: usize, seed: u64) -> Vec<RingCtWitness> {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    (0..n)
-        .map(|_| random_spend(shape(), &mut rng).unwrap().0)
-        .collect()
-}
-
-fn job(w: &RingCtWitness) -> NewJob {
-    NewJob {
-        shape: shape().to_string(),
-        fingerprint: keys().fingerprint().0,
-        payload: encode_witness(w).unwrap(),
-    }
-}
-
-fn verifies(bytes: &[u8], w: &RingCtWitness) -> bool {
-    let Ok(proof) = Proof::<Bls12_381>::deserialize_compressed(bytes) else {
-        return false;
-    };
-    let inputs = w.check().unwrap().to_public_inputs();
-    let pvk = ark_groth16::prepare_verifying_key(keys().verifying_key());
-    Groth16::<Bls12_381>::verify_proof(&pvk, &proof, &inputs).unwrap_or(false)
-}
-
-/// Worker processes, killed on drop.
-struct Workers(Vec<(String, Child)>);
-impl Workers {
-    fn spawn(pg: &ThrowawayPostgres, keys: &Path, names: &[&str], lease_secs: u64) -> Self {
-        let exe = env!("CARGO_BIN_EXE_ringct-prover-worker");
-        Workers(
-            names
-                .iter()
-                .map(|name| {
-                    let child = Command::new(exe)
-                        .args(["--database-url", &pg.url(), "--name", name])
-                        .arg("--keys-dir")
-                        .arg(keys)
-                        .args(["--concurrency", "1"])
-                        .args(["--lease-secs", &lease_secs.to_string()])
-                        .args(["--heartbeat-ms", &(lease_secs * 1000 / 4).to_string()])
-                        .stdin(Stdio::null())
-                        .spawn()
-                        .unwrap();
-                    (name.to_string(), child)
-                })
-                .collect(),
-        )
-    }
-
-    fn all_alive(&mut self) -> bool {
-        self.0
-            .iter_mut()
-            .all(|(_, c)| matches!(c.try_wait(), Ok(None)))
-    }
-
-    /// SIGTERM each and expect a clean exit (status 0) within 20 s.
-    fn drain(mut self) {
-        for (_, c) in &self.0 {
-            let ok = Command::new("kill")
-                .args(["-TERM", &c.id().to_string()])
-                .status()
-                .unwrap()
-                .success();
-            assert!(ok);
-        }
-        let deadline = Instant::now() + Duration::from_secs(20);
-        for (name, c) in &mut self.0 {
-            loop {
-                if let Some(status) = c.try_wait().unwrap() {
-                    assert!(status.success(), "{name} exited with {status}");
-                    break;
-                }
-                assert!(Instant::now() < deadline, "{name} did not drain");
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-        self.0.clear();
-    }
-}
-impl Drop for Workers {
-    fn drop(&mut self) {
-        for (_, c) in &mut self.0 {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// (job id, result rows, proof, error kind, attempts) of one job.
-type JobRow = (i64, i64, Option<Vec<u8>>, Option<String>, i32);
-
-/// A [`JobRow`] for every job of the batch, by index.
-fn rows(q: &mut Queue, batch: queue::BatchId) -> Vec<JobRow> {
-    q.client()
-        .query(
-            "SELECT j.id, (SELECT count(*) FROM ringct_results r WHERE r.job_id = j.id),
-                    r.proof, r.error_kind, j.attempts
-             FROM ringct_jobs j LEFT JOIN ringct_results r ON r.job_id = j.id
-             WHERE j.batch = $1 ORDER BY j.idx",
-            &[&batch.0],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
-        .collect()
-}
-
-fn payloads_left(q: &mut Queue, batch: queue::BatchId) -> i64 {
-    q.client()
-        .query_one(
-            "SELECT count(*) FROM ringct_jobs WHERE batch = $1 AND payload IS NOT NULL",
-            &[&batch.0],
-        )
-        .unwrap()
-        .get(0)
-}
+use ringct_prover::{BatchProver, ProverError};
+use std::time::Duration;
 
 #[test]
 fn the_queue_claims_by_priority_records_one_result_and_reaps_expired_leases() {
@@ -282,6 +108,77 @@ fn the_queue_claims_by_priority_records_one_result_and_reaps_expired_leases() {
     assert!(matches!(
         q.submit(&too_many, 0, 1),
         Err(ClusterError::BatchTooLarge { .. })
+    ));
+}
+
+#[test]
+fn results_and_claims_go_in_one_statement_for_several_jobs_at_once() {
+    let Some(pg) = postgres() else { return };
+    let mut q = Queue::connect(&DbConfig::new(pg.url())).unwrap();
+    let ws = witnesses(1, 6);
+    let batch = q.submit(&vec![job(&ws[0]); 5], 0, 2).unwrap();
+    let ids: Vec<i64> = rows(&mut q, batch).iter().map(|r| r.0).collect();
+    let lease = Duration::from_secs(1);
+    // Three at once, oldest first.
+    let (done, first) = q.complete_and_claim("w1", &[], lease, 3).unwrap();
+    assert!(done.is_empty());
+    assert_eq!(first.iter().map(|j| j.id).collect::<Vec<_>>(), ids[..3]);
+    let proof = JobResult::Proof {
+        bytes: [2u8; 192],
+        proving: Duration::from_millis(1),
+    };
+    let failed = JobResult::Failed {
+        kind: FailureKind::InvalidWitness,
+        message: "bad".into(),
+    };
+    let finished = |id: i64, result| queue::Finished {
+        id,
+        attempt: 1,
+        result,
+    };
+    // Two results and the next claim in one statement; the claim skips
+    // nothing it should not and takes the two that are left.
+    let (done, next) = q
+        .complete_and_claim(
+            "w1",
+            &[finished(ids[0], &proof), finished(ids[1], &failed)],
+            lease,
+            10,
+        )
+        .unwrap();
+    assert_eq!(done, vec![Completion::Recorded, Completion::Recorded]);
+    assert_eq!(next.iter().map(|j| j.id).collect::<Vec<_>>(), ids[3..]);
+    // A second result for a job is a duplicate, and changes nothing.
+    let (done, none) = q
+        .complete_and_claim("w2", &[finished(ids[0], &failed)], lease, 1)
+        .unwrap();
+    assert_eq!((done, none.len()), (vec![Completion::Duplicate], 0));
+    // A job whose lease expired is back in the queue; a late result for it
+    // is recorded, and the same statement never claims it.
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(q.reap().unwrap().requeued, 3);
+    let (done, claimed) = q
+        .complete_and_claim("w1", &[finished(ids[2], &proof)], lease, 10)
+        .unwrap();
+    assert_eq!(done, vec![Completion::Recorded]);
+    assert_eq!(claimed.iter().map(|j| j.id).collect::<Vec<_>>(), ids[3..]);
+    assert!(claimed.iter().all(|j| j.attempt == 2));
+    let r = rows(&mut q, batch);
+    assert!(r[..3].iter().all(|row| row.1 == 1), "{r:?}");
+    assert_eq!(r[1].3.as_deref(), Some("invalid_witness"));
+    assert_eq!(
+        payloads_left(&mut q, batch),
+        2,
+        "only the unfinished keep a payload"
+    );
+    // Bounds, and one job twice, are refused before anything is sent.
+    assert!(matches!(
+        q.complete_and_claim("w1", &[], lease, queue::MAX_CLAIM + 1),
+        Err(ClusterError::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        q.complete_and_claim("w1", &[finished(ids[3], &proof), finished(ids[3], &proof)], lease, 0),
+        Err(ClusterError::DuplicateResult(id)) if id == ids[3]
     ));
 }
 

@@ -3,7 +3,7 @@
 //! ```text
 //! ringct-prover-worker --database-url postgres://... --keys-dir DIR
 //!     [--concurrency N] [--metrics-addr 127.0.0.1:9187] [--name NAME]
-//!     [--lease-secs 30] [--heartbeat-ms 10000] [--ca-file PEM]
+//!     [--lease-secs 30] [--heartbeat-ms 10000] [--ca-file PEM] [--claim-batch 1]
 //! ```
 //!
 //! It loads every proving key in the key directory (files written by
@@ -54,6 +54,9 @@ struct Args {
     /// Lease renewal period, in milliseconds (at most half the lease).
     #[arg(long, default_value_t = 10_000)]
     heartbeat_ms: u64,
+    /// Jobs a slot claims at once (1..=64); more than 1 only pays for very short jobs.
+    #[arg(long, env = "RINGCT_CLUSTER_CLAIM_BATCH", default_value_t = 1)]
+    claim_batch: usize,
 }
 
 fn host_name() -> String {
@@ -96,6 +99,7 @@ fn run(args: Args) -> Result<(), ClusterError> {
     }
     config.lease = Duration::from_secs(args.lease_secs);
     config.heartbeat = Duration::from_millis(args.heartbeat_ms);
+    config.claim_batch = args.claim_batch;
     config.validate()?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
