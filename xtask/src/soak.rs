@@ -40,6 +40,19 @@ fn fail(msg: impl Into<String>) -> XtaskError {
     XtaskError::Soak(msg.into())
 }
 
+/// The node's store cache budget, as the node reads it: `SUPERVM_NODE_STORE_CACHE_BYTES`
+/// when set (the node inherits this environment), else the store's default.
+fn store_cache_bytes() -> Result<u64, XtaskError> {
+    const VAR: &str = "SUPERVM_NODE_STORE_CACHE_BYTES";
+    match std::env::var_os(VAR) {
+        None => Ok(supervm_store::options::DEFAULT_CACHE_BYTES as u64),
+        Some(v) => v
+            .to_str()
+            .and_then(|t| t.trim().parse::<u64>().ok())
+            .ok_or_else(|| usage(format!("soak: {VAR} must be a whole number of bytes"))),
+    }
+}
+
 /// The soak's settings.
 #[derive(Debug, Clone, PartialEq)]
 struct Settings {
@@ -259,7 +272,8 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         svg_path.display()
     );
 
-    let verdict = report::judge(&samples, &Thresholds::default()).map_err(fail)?;
+    let verdict = report::judge(&samples, &Thresholds::with_store_cache(store_cache_bytes()?))
+        .map_err(fail)?;
     println!("soak: after warm-up (first 20% of the run), median of the first and last 3 samples:");
     for line in &verdict.lines {
         println!("  {line}");

@@ -87,6 +87,17 @@ pub struct Thresholds {
     pub window: usize,
 }
 
+impl Thresholds {
+    /// The defaults, with the RSS allowance raised by the node's store cache budget
+    /// (`cache_bytes`): the cache may fill to its budget during any run, and that is
+    /// bounded growth, not a leak.
+    pub fn with_store_cache(cache_bytes: u64) -> Self {
+        let mut t = Thresholds::default();
+        t.rss_growth_bytes = t.rss_growth_bytes.saturating_add(cache_bytes);
+        t
+    }
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
@@ -277,6 +288,23 @@ pub fn svg(samples: &[Sample], path: &Path, title: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_store_cache_budget_widens_only_the_rss_allowance() {
+        let t = Thresholds::with_store_cache(64 * 1024 * 1024);
+        assert_eq!(t.rss_growth_bytes, 128 * 1024 * 1024);
+        let d = Thresholds::default();
+        assert_eq!(t.thread_growth, d.thread_growth);
+        assert_eq!(t.fd_growth, d.fd_growth);
+        // 100 MiB of growth breaks the default allowance but not the widened one.
+        let mut s = steady(30);
+        let n = s.len();
+        for x in &mut s[n - 5..] {
+            x.rss_bytes += 100 * 1024 * 1024;
+        }
+        assert!(!judge(&s, &d).unwrap().broken.is_empty());
+        assert!(judge(&s, &t).unwrap().broken.is_empty());
+    }
 
     fn sample(i: usize, rss_mib: u64, threads: u64, fds: u64, tps: f64, p99: f64) -> Sample {
         Sample {
