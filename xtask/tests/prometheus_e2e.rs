@@ -374,10 +374,10 @@ fn dashboards_and_alerts_work_against_a_real_prometheus() {
             .env_remove("RINGCT_CLUSTER_METRICS_ADDR");
         let worker = guard.spawn("worker", cmd);
         wait_for(
-            "the worker's /metrics",
+            "the worker's /readyz (keys loaded, database reached)",
             Duration::from_secs(60),
             || guard.assert_running(worker),
-            || matches!(http_get(worker_metrics, "/metrics"), Ok((200, _))).then_some(()),
+            || matches!(http_get(worker_metrics, "/readyz"), Ok((200, _))).then_some(()),
         );
         worker
     });

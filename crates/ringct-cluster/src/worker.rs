@@ -206,6 +206,18 @@ pub fn run(
     engine: Engine,
     stop: Arc<AtomicBool>,
 ) -> Result<WorkerReport, ClusterError> {
+    run_notifying(config, engine, stop, || {})
+}
+
+/// [`run`], calling `on_ready` once the first database connection has
+/// succeeded and every slot's provers are built, just before the slots
+/// start claiming jobs (the binary's `/readyz` turns 200 there).
+pub fn run_notifying(
+    config: WorkerConfig,
+    engine: Engine,
+    stop: Arc<AtomicBool>,
+    on_ready: impl FnOnce(),
+) -> Result<WorkerReport, ClusterError> {
     config.validate()?;
     if let Engine::Keys(keys) = &engine {
         if keys.is_empty() {
@@ -232,6 +244,7 @@ pub fn run(
     for _ in 0..shared.config.concurrency {
         provers.push(slot_provers(&shared.engine)?);
     }
+    on_ready();
     std::thread::scope(|scope| {
         for (i, provers) in provers.into_iter().enumerate() {
             let shared = &shared;

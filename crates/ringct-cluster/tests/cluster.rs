@@ -321,7 +321,9 @@ fn unknown_fingerprints_and_poisoned_witnesses_fail_cleanly_and_the_worker_lives
 fn workers_reconnect_after_the_database_restarts() {
     let Some(mut pg) = postgres() else { return };
     let dir = KeyDir::new();
-    let mut workers = Workers::spawn(&pg, &dir.0, &["r1", "r2"], 3);
+    // Both connected before the database stops (else one that starts late
+    // fails fast at its first connection, as it should).
+    let mut workers = Workers::spawn_ready(&pg, &dir.0, &["r1", "r2"], 3);
     let ws = witnesses(6, 5);
     let jobs: Vec<NewJob> = ws.iter().map(job).collect();
     let db = DbConfig::new(pg.url());
@@ -363,4 +365,41 @@ fn the_client_reports_an_unreachable_database_per_witness() {
         format!("postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable&connect_timeout=2");
     let err = ClusterProver::for_keys(ClientConfig::new(DbConfig::new(url)), &keys()).unwrap_err();
     assert!(matches!(err, ClusterError::Database(_)), "{err}");
+}
+
+#[test]
+fn the_worker_metrics_endpoint_defaults_to_9187() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ringct-prover-worker"))
+        .arg("--help")
+        .env_remove("RINGCT_CLUSTER_METRICS_ADDR")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("[default: 127.0.0.1:9187]"), "{help}");
+}
+
+#[test]
+fn a_worker_is_healthy_at_once_and_ready_once_keys_and_database_are_there() {
+    let Some(pg) = postgres() else { return };
+    let dir = KeyDir::new();
+    let addr = free_loopback_addr();
+    let mut argv = worker_argv(&pg.url(), &dir.0, "ready", 10);
+    // The later --metrics-addr wins over worker_argv's port 0.
+    argv.extend(["--metrics-addr".into(), addr.to_string().into()]);
+    let workers = Workers::start(vec![("ready".into(), argv)]);
+    wait_until("the worker's /readyz", Duration::from_secs(60), || {
+        matches!(http(addr, "GET", "/readyz"), Some((200, _)))
+    });
+    assert_eq!(http(addr, "GET", "/healthz").map(|r| r.0), Some(200));
+    let (status, head) = http(addr, "GET", "/metrics").unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-type: text/plain; version=0.0.4"),
+        "{head}"
+    );
+    let (status, head) = http(addr, "POST", "/metrics").unwrap();
+    assert_eq!(status, 405);
+    assert!(head.contains("\r\nallow: get,head"), "{head}");
+    workers.drain();
 }

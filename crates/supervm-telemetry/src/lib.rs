@@ -6,24 +6,33 @@
 //! [`names`] and emit through the `metrics` facade. With `exporter`, it also owns
 //! the recorder configuration that turns the catalog into Prometheus output
 //! (explicit buckets per histogram, `# HELP` from the catalog, periodic upkeep)
-//! and the endpoint that serves it (`/metrics`, `/summary`, `/healthz`), see
-//! [`exporter`].
+//! and the endpoint that serves it (`/metrics`, `/summary`, `/healthz`,
+//! `/readyz`), see [`exporter`]. With `http` (which `exporter` enables), it owns
+//! the one hardened HTTP stack of every SuperVM metrics endpoint: the bounds on
+//! URL, header and body sizes, time and concurrency, the JSON error body, and the
+//! runner that serves a router on a thread of its own; see [`http`].
 //!
 //! Must never: depend on another workspace crate, or pull an HTTP stack or a
 //! recorder into library builds. The catalog part compiles with `metrics` and
-//! `thiserror` only; the exporter is opt-in, and only binaries, examples and
-//! xtask enable it. It must never rename a catalogued metric (dashboards and alert
+//! `thiserror` only; `http` and `exporter` are opt-in, and only binaries,
+//! examples and xtask enable them. It must never rename a catalogued metric (dashboards and alert
 //! rules read them), never export a histogram as a summary, never install a
 //! recorder or open a port on its own, and never panic on a bad address or a
-//! taken port: those come back as [`TelemetryError`] (with `exporter`).
+//! taken port: those come back as [`TelemetryError`] (with `http` or `exporter`).
+//! Every SuperVM metrics endpoint serves through [`http`]; no second HTTP
+//! stack, and no endpoint without its bounds.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod catalog;
+#[cfg(any(feature = "http", feature = "exporter"))]
+mod error;
 #[cfg(feature = "exporter")]
 pub mod exporter;
+#[cfg(feature = "http")]
+pub mod http;
 
 pub use catalog::{describe_all, find, MetricDef, MetricKind, Unit, CATALOG};
 pub use catalog::{labels, names, reasons};
-#[cfg(feature = "exporter")]
-pub use exporter::TelemetryError;
+#[cfg(any(feature = "http", feature = "exporter"))]
+pub use error::TelemetryError;

@@ -58,6 +58,8 @@ impl Worker {
             .arg("--keys-dir")
             .arg(keys_dir)
             .args(["--concurrency", "1"])
+            // A free port: never the default :9187 another worker may hold.
+            .args(["--metrics-addr", "127.0.0.1:0"])
             .env_remove("RINGCT_CLUSTER_METRICS_ADDR")
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())

@@ -8,8 +8,15 @@
 //!
 //! It loads every proving key in the key directory (files written by
 //! `ringct-keygen`), claims jobs, proves those whose fingerprint it holds
-//! (and fails the others cleanly), writes the results, serves `/metrics`,
-//! and drains on SIGTERM or SIGINT: it finishes the jobs it holds and exits.
+//! (and fails the others cleanly), writes the results, and drains on SIGTERM
+//! or SIGINT: it finishes the jobs it holds and exits.
+//!
+//! It serves `/metrics`, `/summary`, `/healthz` and `/readyz` on
+//! `--metrics-addr` (default `127.0.0.1:9187`; port 0 picks a free port),
+//! through `supervm_telemetry`'s hardened HTTP stack. The endpoint starts
+//! before the keys load: `/healthz` answers at once, `/readyz` only once the
+//! keys are loaded and the first database connection has succeeded. When an
+//! option is given twice, the last one wins.
 //!
 //! Exit status: 0 after draining; 1 a runtime failure; 2 a configuration
 //! error (arguments, key files, the URL, TLS).
@@ -24,10 +31,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use supervm_telemetry::exporter::{install_global, MetricsServer, DEFAULT_UPKEEP_INTERVAL};
 
+/// The worker's metrics endpoint unless `--metrics-addr` says otherwise
+/// (deploy/prometheus/targets/workers.yml lists `:9187`).
+const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9187";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ringct-prover-worker",
-    about = "Proves RingCT jobs from a PostgreSQL queue"
+    about = "Proves RingCT jobs from a PostgreSQL queue",
+    args_override_self = true
 )]
 struct Args {
     /// The queue's database (libpq URL; `sslmode=require` for TLS).
@@ -42,9 +54,9 @@ struct Args {
     /// Jobs proved at once (default: the number of cores).
     #[arg(long, env = "RINGCT_CLUSTER_CONCURRENCY")]
     concurrency: Option<usize>,
-    /// Where to serve /metrics (none if unset).
-    #[arg(long, env = "RINGCT_CLUSTER_METRICS_ADDR")]
-    metrics_addr: Option<SocketAddr>,
+    /// Where to serve /metrics, /summary, /healthz and /readyz (port 0: a free port).
+    #[arg(long, env = "RINGCT_CLUSTER_METRICS_ADDR", default_value = DEFAULT_METRICS_ADDR)]
+    metrics_addr: SocketAddr,
     /// Lease owner name, unique per worker (default: host name and pid).
     #[arg(long, env = "RINGCT_CLUSTER_WORKER_NAME")]
     name: Option<String>,
@@ -83,7 +95,6 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<(), ClusterError> {
-    let keys = KeyRing::load_dir(&args.keys_dir)?;
     let name = args
         .name
         .unwrap_or_else(|| format!("{}-{}", host_name(), std::process::id()));
@@ -110,32 +121,27 @@ fn run(args: Args) -> Result<(), ClusterError> {
             }
         })?;
     }
+    // The endpoint first, so that /healthz answers (and /readyz says 503)
+    // while the keys load, and a taken port fails before that work.
     let recorder = install_global(DEFAULT_UPKEEP_INTERVAL)
         .map_err(|e| ClusterError::Metrics(e.to_string()))?;
-    let server = match args.metrics_addr {
-        Some(addr) => Some(
-            MetricsServer::start(addr, recorder.handle())
-                .map_err(|e| ClusterError::Metrics(e.to_string()))?,
-        ),
-        None => None,
-    };
+    let server = MetricsServer::start(args.metrics_addr, recorder.handle())
+        .map_err(|e| ClusterError::Metrics(e.to_string()))?;
+    let keys = KeyRing::load_dir(&args.keys_dir)?;
     eprintln!(
-        "ringct-prover-worker {name}: {} slots, keys {}{}",
+        "ringct-prover-worker {name}: {} slots, keys {}, metrics on http://{}/metrics",
         config.concurrency,
         keys.describe(),
-        server
-            .as_ref()
-            .map(|s| format!(", metrics on http://{}/metrics", s.local_addr()))
-            .unwrap_or_default()
+        server.local_addr()
     );
-    let report = worker::run(config, Engine::Keys(keys), stop)?;
+    let readiness = server.readiness();
+    let report = worker::run_notifying(config, Engine::Keys(keys), stop, || readiness.set(true))?;
+    server.set_ready(false);
     eprintln!(
         "ringct-prover-worker {name}: drained: {} proved, {} failed, {} retried, {} duplicate",
         report.proved, report.failed, report.retried, report.duplicate
     );
-    if let Some(s) = server {
-        s.shutdown();
-    }
+    server.shutdown();
     recorder.shutdown();
     Ok(())
 }

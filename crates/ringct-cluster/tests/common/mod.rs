@@ -129,6 +129,9 @@ pub fn verifies(bytes: &[u8], w: &RingCtWitness) -> bool {
 
 /// The command line of one single-slot worker: the worker binary and its
 /// arguments (callers may add more, or put `ip netns exec NS` in front).
+/// Its metrics endpoint takes a free loopback port, so that several workers
+/// on one host never collide on the default :9187 (a later `--metrics-addr`
+/// overrides it).
 pub fn worker_argv(url: &str, keys: &Path, name: &str, lease_secs: u64) -> Vec<OsString> {
     let mut argv: Vec<OsString> = vec![env!("CARGO_BIN_EXE_ringct-prover-worker").into()];
     for a in [
@@ -142,12 +145,37 @@ pub fn worker_argv(url: &str, keys: &Path, name: &str, lease_secs: u64) -> Vec<O
         &lease_secs.to_string(),
         "--heartbeat-ms",
         &(lease_secs * 1000 / 4).to_string(),
+        "--metrics-addr",
+        "127.0.0.1:0",
         "--keys-dir",
     ] {
         argv.push(a.into());
     }
     argv.push(keys.into());
     argv
+}
+
+/// `GET`/`POST` `path` on `addr`: the status and the lower-cased head.
+pub fn http(addr: std::net::SocketAddr, method: &str, path: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    let head = out.split("\r\n\r\n").next()?.to_ascii_lowercase();
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, head))
+}
+
+/// A loopback address whose port was free a moment ago.
+pub fn free_loopback_addr() -> std::net::SocketAddr {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap()
 }
 
 /// Worker processes, killed on drop.
@@ -165,6 +193,38 @@ impl Workers {
                 })
                 .collect(),
         )
+    }
+
+    /// As [`Workers::spawn`], each with its metrics endpoint on a free
+    /// loopback port, and returns once every `/readyz` says 200 (keys loaded,
+    /// first database connection made).
+    pub fn spawn_ready(
+        pg: &ThrowawayPostgres,
+        keys: &Path,
+        names: &[&str],
+        lease_secs: u64,
+    ) -> Self {
+        let mut addrs = Vec::new();
+        let workers = Self::start(
+            names
+                .iter()
+                .map(|name| {
+                    let addr = free_loopback_addr();
+                    addrs.push(addr);
+                    let mut argv = worker_argv(&pg.url(), keys, name, lease_secs);
+                    argv.extend(["--metrics-addr".into(), addr.to_string().into()]);
+                    (name.to_string(), argv)
+                })
+                .collect(),
+        );
+        for addr in addrs {
+            wait_until(
+                &format!("the worker's /readyz on {addr}"),
+                Duration::from_secs(60),
+                || matches!(http(addr, "GET", "/readyz"), Some((200, _))),
+            );
+        }
+        workers
     }
 
     /// Starts each `(name, argv)`.

@@ -297,7 +297,7 @@ impl Drop for Net {
 /// `GET /metrics` from `addr`, the body.
 pub fn scrape(addr: std::net::SocketAddr) -> String {
     use std::io::{Read, Write};
-    // The worker serves /metrics once its keys are loaded.
+    // The worker binds its endpoint at startup; retry until it has.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let mut s = loop {
         match std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(10)) {

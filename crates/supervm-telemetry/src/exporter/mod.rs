@@ -1,5 +1,5 @@
 //! The Prometheus side of the catalog: a recorder configured from [`crate::CATALOG`]
-//! and a small blocking HTTP endpoint. Compiled only with the `exporter` feature.
+//! and its HTTP endpoint on the hardened stack of [`crate::http`]. Compiled only with the `exporter` feature.
 //!
 //! Typical binary or example:
 //!
@@ -29,42 +29,6 @@ pub use recorder::{
     build_recorder, install_global, prometheus_builder, GlobalRecorder, LocalRecorder, Upkeep,
     DEFAULT_UPKEEP_INTERVAL,
 };
-pub use server::{default_summary, MetricsServer, SummaryFn, METRICS_CONTENT_TYPE};
+pub use server::{default_summary, MetricsServer, Readiness, SummaryFn, METRICS_CONTENT_TYPE};
 
-use std::net::SocketAddr;
-
-/// Everything the exporter can refuse to do. Each variant is one broken rule.
-#[derive(Debug, thiserror::Error)]
-pub enum TelemetryError {
-    /// The endpoint's address could not be bound (in use, not local, no permission).
-    #[error("cannot bind the metrics endpoint to {addr}: {source}")]
-    Bind {
-        /// The address that was asked for.
-        addr: SocketAddr,
-        /// What the operating system said.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A process can have only one global `metrics` recorder, and one is installed.
-    #[error("a global metrics recorder is already installed in this process")]
-    RecorderAlreadyInstalled,
-    /// A catalogued histogram has bucket bounds that are empty, not finite or not
-    /// strictly increasing.
-    #[error("histogram {metric} needs non-empty, finite, strictly increasing buckets")]
-    InvalidBuckets {
-        /// The histogram's name.
-        metric: &'static str,
-    },
-    /// Upkeep must run at a positive interval (zero would spin a core).
-    #[error("the recorder upkeep interval must be greater than zero")]
-    ZeroUpkeepInterval,
-    /// The operating system refused to start a background thread.
-    #[error("cannot start the {thread} thread: {source}")]
-    Spawn {
-        /// Which thread: `upkeep` or `http`.
-        thread: &'static str,
-        /// What the operating system said.
-        #[source]
-        source: std::io::Error,
-    },
-}
+pub use crate::error::TelemetryError;

@@ -1,18 +1,22 @@
-//! The blocking HTTP endpoint: `/metrics`, `/summary`, `/healthz`.
+//! The metrics endpoint: `/metrics`, `/summary`, `/healthz`, `/readyz`, on the
+//! hardened stack of [`crate::http`].
 
 use std::fmt::Write as _;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::Duration;
 
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use super::TelemetryError;
 use crate::catalog::{MetricKind, CATALOG};
+use crate::http::{error_response, harden, HttpServer};
 
 /// `Content-Type` of `/metrics`: the Prometheus text exposition format.
 pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4";
@@ -21,29 +25,45 @@ const TEXT_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
 /// Produces the body of `/summary`. Called once per request, on the server thread.
 pub type SummaryFn = Arc<dyn Fn() -> String + Send + Sync>;
 
+/// The readiness flag behind `/readyz`: false until the binary says it is
+/// ready (e.g. keys loaded and the first database connection made). Clones
+/// share the flag.
+#[derive(Debug, Clone, Default)]
+pub struct Readiness(Arc<AtomicBool>);
+
+impl Readiness {
+    /// Sets the flag: `/readyz` answers 200 while it is true, 503 otherwise.
+    pub fn set(&self, ready: bool) {
+        self.0.store(ready, Ordering::SeqCst);
+    }
+
+    /// The flag's current value.
+    pub fn is_ready(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    handle: PrometheusHandle,
+    summary: SummaryFn,
+    ready: Readiness,
+}
+
 /// A running metrics endpoint.
 ///
 /// Routes (GET or HEAD): `/metrics` (Prometheus text format), `/summary`
-/// (human-readable text), `/healthz` (`ok`); anything else is 404, other
-/// methods 405. Requests are served one at a time on one thread; a scrape is
-/// cheap, so this is plenty for Prometheus and a curious operator.
+/// (human-readable text), `/healthz` (`ok` while the process answers) and
+/// `/readyz` (200 once [`MetricsServer::set_ready`] said so, 503 before);
+/// anything else is 404, another method 405 with `Allow`. Every request is
+/// bounded as [`crate::http`] says, and every error body is JSON.
 ///
-/// [`MetricsServer::shutdown`] (or drop) unblocks the server thread, joins it and
-/// closes the listening socket.
+/// [`MetricsServer::shutdown`] (or drop) stops the server thread and closes
+/// the listening socket.
+#[derive(Debug)]
 pub struct MetricsServer {
-    local_addr: SocketAddr,
-    stopping: Arc<AtomicBool>,
-    server: Option<Arc<Server>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl std::fmt::Debug for MetricsServer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MetricsServer")
-            .field("local_addr", &self.local_addr)
-            .field("running", &self.thread.is_some())
-            .finish()
-    }
+    server: HttpServer,
+    ready: Readiness,
 }
 
 impl MetricsServer {
@@ -52,7 +72,8 @@ impl MetricsServer {
     ///
     /// # Errors
     /// [`TelemetryError::Bind`] (naming `addr`) if the address cannot be bound,
-    /// [`TelemetryError::Spawn`] if the server thread cannot start.
+    /// [`TelemetryError::Runtime`] or [`TelemetryError::Spawn`] if the server
+    /// thread cannot start.
     pub fn start(addr: SocketAddr, handle: PrometheusHandle) -> Result<Self, TelemetryError> {
         let summary_handle = handle.clone();
         Self::start_with_summary(addr, handle, move || default_summary(&summary_handle))
@@ -71,111 +92,93 @@ impl MetricsServer {
     where
         F: Fn() -> String + Send + Sync + 'static,
     {
-        let bind_error = |source| TelemetryError::Bind { addr, source };
-        let listener = TcpListener::bind(addr).map_err(bind_error)?;
-        let local_addr = listener.local_addr().map_err(bind_error)?;
-        let server = Server::from_listener(listener, None)
-            .map_err(|e| bind_error(std::io::Error::other(e.to_string())))?;
-        let server = Arc::new(server);
-        let stopping = Arc::new(AtomicBool::new(false));
-        let summary: SummaryFn = Arc::new(summary);
-
-        let thread = {
-            let server = Arc::clone(&server);
-            let stopping = Arc::clone(&stopping);
-            std::thread::Builder::new()
-                .name("metrics-http".into())
-                .spawn(move || serve(&server, &stopping, &handle, &summary))
-                .map_err(|source| TelemetryError::Spawn {
-                    thread: "http",
-                    source,
-                })?
-        };
-        Ok(MetricsServer {
-            local_addr,
-            stopping,
-            server: Some(server),
-            thread: Some(thread),
-        })
+        let ready = Readiness::default();
+        let router = router(AppState {
+            handle,
+            summary: Arc::new(summary),
+            ready: ready.clone(),
+        });
+        let server = HttpServer::start(addr, router, "metrics-http")?;
+        Ok(MetricsServer { server, ready })
     }
 
     /// The address actually bound (differs from the requested one for port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
+        self.server.local_addr()
     }
 
-    /// Stops serving, joins the server thread and closes the socket.
-    pub fn shutdown(mut self) {
-        self.stop_and_join();
+    /// Sets the `/readyz` flag (false at start).
+    pub fn set_ready(&self, ready: bool) {
+        self.ready.set(ready);
     }
 
-    fn stop_and_join(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        if let Some(server) = &self.server {
-            server.unblock();
-        }
-        if let Some(thread) = self.thread.take() {
-            // Handler panics are caught per request; a join error cannot carry news.
-            let _ = thread.join();
-        }
-        // Last reference: dropping the tiny_http server stops its accept loop,
-        // which releases the port.
-        self.server.take();
+    /// A handle on the `/readyz` flag, for code that outlives a borrow of
+    /// the server (a worker loop, a callback).
+    pub fn readiness(&self) -> Readiness {
+        self.ready.clone()
+    }
+
+    /// Stops serving, waits for the server thread and closes the socket.
+    pub fn shutdown(self) {
+        self.server.shutdown();
     }
 }
 
-impl Drop for MetricsServer {
-    fn drop(&mut self) {
-        self.stop_and_join();
-    }
+fn router(state: AppState) -> Router {
+    harden(
+        Router::new()
+            .route("/metrics", get(metrics))
+            .route("/summary", get(summary))
+            .route("/healthz", get(healthz))
+            .route("/readyz", get(readyz))
+            .fallback(not_found)
+            .with_state(state),
+    )
 }
 
-fn serve(server: &Server, stopping: &AtomicBool, handle: &PrometheusHandle, summary: &SummaryFn) {
-    loop {
-        match server.recv() {
-            Ok(request) => respond(request, handle, summary),
-            // `unblock()` surfaces as an error; so do failed accepts.
-            Err(_) if stopping.load(Ordering::SeqCst) => break,
-            Err(_) => std::thread::sleep(Duration::from_millis(10)),
-        }
-    }
+async fn metrics(State(app): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, METRICS_CONTENT_TYPE)],
+        app.handle.render(),
+    )
+        .into_response()
 }
 
-fn respond(request: Request, handle: &PrometheusHandle, summary: &SummaryFn) {
-    let path = request
-        .url()
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let response = match (request.method(), path.as_str()) {
-        (Method::Get | Method::Head, "/metrics") => {
-            text(200, handle.render(), METRICS_CONTENT_TYPE)
-        }
-        (Method::Get | Method::Head, "/summary") => {
-            match catch_unwind(AssertUnwindSafe(|| summary())) {
-                Ok(body) => text(200, body, TEXT_CONTENT_TYPE),
-                Err(_) => text(500, "summary callback panicked\n".into(), TEXT_CONTENT_TYPE),
-            }
-        }
-        (Method::Get | Method::Head, "/healthz") => text(200, "ok\n".into(), TEXT_CONTENT_TYPE),
-        (Method::Get | Method::Head, _) => text(
-            404,
-            "not found; try /metrics, /summary or /healthz\n".into(),
-            TEXT_CONTENT_TYPE,
+async fn summary(State(app): State<AppState>) -> Response {
+    match catch_unwind(AssertUnwindSafe(|| (app.summary)())) {
+        Ok(body) => ([(header::CONTENT_TYPE, TEXT_CONTENT_TYPE)], body).into_response(),
+        Err(_) => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the summary callback panicked",
         ),
-        _ => text(405, "method not allowed\n".into(), TEXT_CONTENT_TYPE),
-    };
-    // The client may have gone away; nothing useful to do about it.
-    let _ = request.respond(response);
+    }
 }
 
-fn text(status: u16, body: String, content_type: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    let response = Response::from_string(body).with_status_code(status);
-    match Header::from_bytes(&b"Content-Type"[..], content_type.as_bytes()) {
-        Ok(header) => response.with_header(header),
-        Err(()) => response,
+/// Alive: the process answers. Says nothing about readiness (see `/readyz`).
+async fn healthz() -> Response {
+    ([(header::CONTENT_TYPE, TEXT_CONTENT_TYPE)], "ok\n").into_response()
+}
+
+/// Ready: the binary said so.
+async fn readyz(State(app): State<AppState>) -> Response {
+    if app.ready.is_ready() {
+        ([(header::CONTENT_TYPE, TEXT_CONTENT_TYPE)], "ready\n").into_response()
+    } else {
+        error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "the process has not said it is ready yet",
+        )
     }
+}
+
+async fn not_found() -> Response {
+    error_response(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint; the endpoints are /metrics, /summary, /healthz, /readyz",
+    )
 }
 
 /// The default `/summary` body: every catalogued metric that has been recorded,
