@@ -272,8 +272,11 @@ pub fn run(args: &[String]) -> Result<(), XtaskError> {
         svg_path.display()
     );
 
-    let verdict = report::judge(&samples, &Thresholds::with_store_cache(store_cache_bytes()?))
-        .map_err(fail)?;
+    let verdict = report::judge(
+        &samples,
+        &Thresholds::with_store_cache(store_cache_bytes()?),
+    )
+    .map_err(fail)?;
     println!("soak: after warm-up (first 20% of the run), median of the first and last 3 samples:");
     for line in &verdict.lines {
         println!("  {line}");

@@ -558,11 +558,12 @@ fn derive(
         .enumerate()
         .map(|(input, members)| {
             let got = members.len();
-            memo.root_of(members).map_err(|_| TxError::RingSizeMismatch {
-                input,
-                expected: ring_size,
-                got,
-            })
+            memo.root_of(members)
+                .map_err(|_| TxError::RingSizeMismatch {
+                    input,
+                    expected: ring_size,
+                    got,
+                })
         })
         .collect::<Result<Vec<RingRoot>, _>>()?;
     let statement = RingCtStatement {

@@ -301,7 +301,13 @@ impl Store {
         genesis: &StateDiff,
         timestamp_ms: u64,
     ) -> Result<Store, StoreError> {
-        Self::init_with(path, identity, genesis, timestamp_ms, &StoreOptions::default())
+        Self::init_with(
+            path,
+            identity,
+            genesis,
+            timestamp_ms,
+            &StoreOptions::default(),
+        )
     }
 
     /// [`Store::init`] with explicit [`StoreOptions`].
