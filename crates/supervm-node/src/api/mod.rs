@@ -7,16 +7,16 @@
 //! by `api.max_concurrent_requests` (503 beyond it); hyper bounds the header section.
 //! Every error is JSON ([`ErrorBody`]: the broken rule and a message), including the ones
 //! axum and tower-http produce themselves (404, 405 with its `Allow` header, 408, 413):
-//! [`json_errors`] rewrites any non-JSON error body.
+//! `supervm_telemetry::http::json_errors` (the stack every endpoint shares) rewrites any
+//! non-JSON error body.
 
 mod openapi;
 mod routes;
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -28,6 +28,7 @@ use tower_http::timeout::TimeoutLayer;
 use crate::error::NodeError;
 use crate::node::Shared;
 use crate::wire::ErrorBody;
+use supervm_telemetry::http::json_errors;
 
 pub use openapi::openapi_json;
 
@@ -163,40 +164,4 @@ async fn limit_url(request: Request, next: Next) -> Response {
         .into_response();
     }
     next.run(request).await
-}
-
-/// Gives every error response a JSON body, keeping its status and headers (`Allow` on
-/// 405 among them).
-async fn json_errors(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    let status = response.status();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
-        return response;
-    }
-    let rule = match status {
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-        StatusCode::REQUEST_TIMEOUT => "timeout",
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        s if s.is_server_error() => "internal",
-        _ => "bad_request",
-    };
-    let (mut parts, _) = response.into_parts();
-    let message = status.canonical_reason().unwrap_or("error").to_owned();
-    let body = serde_json::to_vec(&ErrorBody {
-        error: rule.to_owned(),
-        message,
-    })
-    .unwrap_or_default();
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(body))
 }

@@ -32,7 +32,7 @@ pub fn error_response(status: StatusCode, rule: &str, message: impl Into<String>
 
 /// Gives every error response a JSON body, keeping its status and headers
 /// (`Allow` on 405 among them).
-pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
+pub async fn json_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
     let is_json = response
@@ -47,6 +47,7 @@ pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
         StatusCode::REQUEST_TIMEOUT => "timeout",
         StatusCode::NOT_FOUND => "not_found",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
         s if s.is_server_error() => "internal",
         _ => "bad_request",
     };

@@ -20,7 +20,7 @@ mod error_body;
 mod limits;
 mod server;
 
-pub use error_body::{error_response, ErrorBody};
+pub use error_body::{error_response, json_errors, ErrorBody};
 pub use limits::{
     harden, MAX_BODY_BYTES, MAX_CONCURRENT_REQUESTS, MAX_HEADER_BYTES, MAX_URL_BYTES,
     REQUEST_TIMEOUT,
