@@ -6,8 +6,10 @@
 //!   or deserialisation, the on-curve check, the prime-order subgroup check,
 //!   refusal of the point at infinity, and refusal of any byte string that is
 //!   not the point's canonical encoding;
-//! - scalar multiplication and multi-scalar multiplication ([`msm`]), with
-//!   fixed-base precomputed tables for bases that never change ([`table`]);
+//! - scalar multiplication and multi-scalar multiplication ([`msm`]); for
+//!   bases that never change, half-width MSMs over stored `2^128` multiples
+//!   ([`fixed`], what the prover uses) and blst's fixed-base window tables
+//!   ([`table`], measured and not used);
 //! - multi-Miller loops and the final exponentiation ([`pairing`]);
 //! - conversions from and to arkworks points and scalars through their
 //!   canonical, ZCash-compatible byte encodings (the same bytes on both
@@ -16,7 +18,7 @@
 //! Must never:
 //! - let a blst type out of this crate: every public type is ours
 //!   ([`G1`], [`G2`], [`G1Sum`], [`G2Sum`], [`Scalar`], [`MillerLoop`],
-//!   [`table::G1Table`]);
+//!   [`fixed::G1Fixed`], [`table::G1Table`]);
 //! - accept a point that arkworks' strict decoding would refuse, or hand
 //!   out an unchecked point from bytes: every decoded point is on the curve,
 //!   in the subgroup and not the identity;
@@ -39,6 +41,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod fixed;
 pub mod msm;
 pub mod pairing;
 pub mod point;
@@ -46,6 +49,7 @@ pub mod scalar;
 pub mod table;
 
 pub use error::BlstError;
+pub use fixed::{G1Fixed, G2Fixed};
 pub use pairing::MillerLoop;
 pub use point::{G1Sum, G2Sum, G1, G2};
 pub use scalar::Scalar;

@@ -34,7 +34,7 @@ fn check(bases: usize, scalars: usize) -> Result<(), BlstError> {
 }
 
 macro_rules! msm_impl {
-    ($name:ident, $par:ident, $add:ident, $add_par:ident, $point:ty, $sum:ty, $affine:ty, $proj:ty, $sizeof:path, $pippenger:path, $adds:path) => {
+    ($name:ident, $packed:ident, $par:ident, $add:ident, $add_par:ident, $point:ty, $sum:ty, $affine:ty, $proj:ty, $sizeof:path, $pippenger:path, $adds:path) => {
         /// `sum_i bases[i]` on the calling thread, with blst's batch-affine
         /// addition (one inversion per round, Montgomery's trick).
         pub fn $add(bases: &[$point]) -> $sum {
@@ -72,10 +72,16 @@ macro_rules! msm_impl {
         ) -> Result<$sum, BlstError> {
             check(bases.len(), scalars.len())?;
             let nbits = nbits.clamp(1, MAX_BITS);
+            Ok($packed(bases, &pack(scalars, nbits), nbits))
+        }
+
+        /// The MSM over scalars already packed at `(nbits + 7) / 8` bytes
+        /// each (callers check `packed.len()` against `bases.len()`).
+        pub(crate) fn $packed(bases: &[$point], packed: &[u8], nbits: usize) -> $sum {
+            debug_assert_eq!(packed.len(), bases.len() * nbits.div_ceil(8));
             if bases.is_empty() {
-                return Ok(<$sum>::default());
+                return <$sum>::default();
             }
-            let packed = pack(scalars, nbits);
             // SAFETY: pure size query.
             let scratch_bytes = unsafe { $sizeof(bases.len()) };
             let mut scratch = vec![0u64; scratch_bytes.div_ceil(8)];
@@ -84,8 +90,9 @@ macro_rules! msm_impl {
             let mut out = <$proj>::default();
             // SAFETY: `bases` holds `bases.len()` contiguous points
             // (`repr(transparent)`), `packed` holds `(nbits + 7) / 8` bytes per
-            // point, `scratch` has the size blst asked for; the null second
-            // entries mean "continue contiguously from the first".
+            // point (checked by every caller), `scratch` has the size blst
+            // asked for; the null second entries mean "continue contiguously
+            // from the first".
             unsafe {
                 $pippenger(
                     &mut out,
@@ -96,7 +103,7 @@ macro_rules! msm_impl {
                     scratch.as_mut_ptr(),
                 )
             };
-            Ok(<$sum>::from_raw(out))
+            <$sum>::from_raw(out)
         }
 
         /// Like the single-thread MSM, split into one part per thread of the
@@ -120,6 +127,7 @@ macro_rules! msm_impl {
 
 msm_impl!(
     g1,
+    g1_packed,
     g1_parallel,
     g1_sum,
     g1_sum_parallel,
@@ -133,6 +141,7 @@ msm_impl!(
 );
 msm_impl!(
     g2,
+    g2_packed,
     g2_parallel,
     g2_sum,
     g2_sum_parallel,

@@ -388,6 +388,27 @@ impl G2Sum {
         G2(out)
     }
 
+    /// Affine forms of many points with one field inversion.
+    pub fn to_affine_batch(points: &[G2Sum]) -> Vec<G2> {
+        let mut out = vec![G2::default(); points.len()];
+        if points.is_empty() {
+            return out;
+        }
+        let ptrs: [*const blst_p2; 2] = [&points[0].0, std::ptr::null()];
+        // SAFETY: `out` has `points.len()` slots; blst reads that many
+        // contiguous points from the first pointer (the null second entry
+        // means "continue from the previous one"). `G2` and `G2Sum` are
+        // `repr(transparent)` over the blst types.
+        unsafe {
+            blst::blst_p2s_to_affine(
+                out.as_mut_ptr() as *mut blst_p2_affine,
+                ptrs.as_ptr(),
+                points.len(),
+            )
+        };
+        out
+    }
+
     /// Converts to arkworks (through the affine encoding).
     pub fn to_ark(&self) -> ark_bls12_381::G2Projective {
         self.to_affine().to_ark().into()

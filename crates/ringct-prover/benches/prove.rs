@@ -1,7 +1,9 @@
 //! Criterion benchmarks of the proving paths on the default shape:
 //! one proof on all threads and on one thread, a batch, and `Groth16::prove`
-//! in a loop with the same key. `cargo xtask bench` reports the same paths
-//! (plus the MSM/FFT floor) in one run; see docs/RINGCT-PERFORMANCE-BASELINE.md.
+//! in a loop with the same key; and one proof from its assignment on one
+//! thread with each MSM backend (arkworks' floor, ark-groth16's five MSMs
+//! on blst, our default). `cargo xtask bench` reports the same paths (plus
+//! the MSM/FFT floor) in one run; see docs/RINGCT-PERFORMANCE-BASELINE.md.
 
 use ark_bls12_381::Bls12_381;
 use ark_groth16::Groth16;
@@ -10,7 +12,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use ringct_circuit::{sample::random_spend, RingCtCircuit, Shape};
-use ringct_prover::{ParallelProveConfig, RingCtKeys, RingCtParallelProver};
+use ringct_prover::{MsmBackend, ParallelProveConfig, RingCtKeys, RingCtParallelProver};
 use std::sync::Arc;
 
 fn proving(c: &mut Criterion) {
@@ -60,6 +62,30 @@ fn proving(c: &mut Criterion) {
             }
         })
     });
+    g.finish();
+
+    // One proof from its assignment, 1 thread, per MSM backend.
+    let engine = keys.engine();
+    let circuit = RingCtCircuit::new(batch[0].clone()).expect("valid");
+    let assignment = engine.assignment(circuit).expect("assignment");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let mut g = c.benchmark_group(format!("prove_assignment_1_thread/{shape}"));
+    g.sample_size(10);
+    for (name, backend) in [
+        ("arkworks_floor", MsmBackend::Arkworks),
+        ("blst_five_msms", MsmBackend::BlstPlain),
+        ("blst_default", MsmBackend::Blst),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                pool.install(|| engine.prove_assignment_with(&assignment, &mut rng, backend))
+                    .expect("proof")
+            })
+        });
+    }
     g.finish();
 }
 

@@ -7,9 +7,11 @@
 //! (FFTs) and the MSMs. It works for any `ConstraintSynthesizer<Fr>`.
 //!
 //! The MSMs run on blst ([`MsmBackend::Blst`], the default; `msm_engine.rs`):
-//! the key's points are converted once in [`Groth16Engine::new`], and the
-//! proof is assembled with ark-groth16's formulas, so it is the same proof
-//! (the same bytes) that ark-groth16 makes with the same `r` and `s`.
+//! the key's points are converted once in [`Groth16Engine::new`], with
+//! their `2^128` multiples for half-width MSMs, and the proof is assembled
+//! from ark-groth16's formulas (three MSMs where it runs five: C's sums are
+//! merged), so it is the same proof (the same bytes) that ark-groth16 makes
+//! with the same `r` and `s`.
 //! [`MsmBackend::Arkworks`] runs ark-groth16's own prover, for comparison.
 
 use crate::error::ProverError;
@@ -69,12 +71,13 @@ fn synthesis(e: ark_relations::gr1cs::SynthesisError) -> ProverError {
 /// Which library runs a proof's MSMs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MsmBackend {
-    /// blst, with the key's points converted once and 0/1 scalars split
-    /// off (the default).
+    /// blst, three MSMs over the key's points with their `2^128`
+    /// multiples, identity points left out (the default; `msm_engine.rs`).
     #[default]
     Blst,
-    /// blst without the 0/1 split: every scalar goes through Pippenger
-    /// (measures what the split brings).
+    /// blst's Pippenger over the key's own points, ark-groth16's five MSMs
+    /// one by one: our MSM on the same bases and scalars as arkworks'
+    /// (measures what the default's precomputation and merging bring).
     BlstPlain,
     /// ark-groth16's own prover (arkworks' `VariableBaseMSM`): the
     /// reference, for comparisons and benchmarks.
@@ -132,8 +135,8 @@ impl Groth16Engine {
         })
     }
 
-    /// Bytes the key's points take in blst's form (held beside the
-    /// arkworks key).
+    /// Bytes the key's points take in blst's form, with their `2^128`
+    /// multiples (held beside the arkworks key).
     pub fn fast_key_bytes(&self) -> usize {
         self.fast.bytes()
     }
@@ -245,10 +248,12 @@ impl Groth16Engine {
                 let h = self.witness_map(full_assignment)?;
                 let inputs = &full_assignment[1..m.num_instance_variables];
                 let aux = &full_assignment[m.num_instance_variables..];
-                let split = backend == MsmBackend::Blst;
-                self.fast
-                    .prove(r, s, &h, inputs, aux, split)
-                    .map_err(|e| ProverError::Msm(e.to_string()))
+                let proof = if backend == MsmBackend::Blst {
+                    self.fast.prove(r, s, &h, inputs, aux)
+                } else {
+                    self.fast.prove_plain(r, s, &h, inputs, aux)
+                };
+                proof.map_err(|e| ProverError::Msm(e.to_string()))
             }
         }
     }

@@ -1,31 +1,57 @@
 //! The proof's MSMs on blst: the proving key's bases converted once when
-//! the key loads ([`FastKey`]), and the five MSMs of a Groth16 proof
-//! assembled exactly as ark-groth16 0.6 assembles them
-//! (`create_proof_with_assignment`), so that for the same `r` and `s` the
-//! proof is the same group elements, hence the same bytes.
+//! the key loads ([`FastKey`]), and a Groth16 proof assembled so that for
+//! the same `r` and `s` it is the same group elements as ark-groth16 0.6's
+//! (`create_proof_with_assignment`), hence the same bytes.
 //!
-//! Scalars that are 0 or 1 (most of a RingCT witness: bits and booleans)
-//! are split off before each MSM: zeros are dropped and ones become a plain
-//! sum of their bases; only the rest goes through Pippenger. Every MSM is
-//! split over the calling Rayon pool (one part per thread), so a proof on a
-//! one-thread pool runs unsplit.
+//! ark-groth16 runs five MSMs: A, B in G1 and B in G2 over the assignment,
+//! L over the witness, H over the witness map's output. The default path
+//! ([`FastKey::prove`]) runs three, each over fixed bases stored with their
+//! `2^128` multiples ([`ringct_blst::G1Fixed`]: 128-bit scalars over twice
+//! the points):
+//! - A, as ark-groth16 does;
+//! - B in G2, without the key's identity points (the variables that never
+//!   appear in B: 1,099 of 3,573 on 2x2-r16);
+//! - one MSM for all of C but `s·A`. ark-groth16 computes
+//!   `C = s·A + r·B1 - r·s·delta + L + H` with
+//!   `B1 = s·delta + b1[0] + beta + sum z_i·b1[i+1]`; the `r·s·delta` terms
+//!   cancel, so `C = s·A + r·(b1[0] + beta) + sum (r·z_i)·b1[i+1] + L + H`,
+//!   and the last three sums are one MSM over the B1 bases (scalars `r·z_i`,
+//!   identity bases left out), the L bases and the H bases. A larger MSM
+//!   costs less per point, and B in G1 is never formed.
+//!
+//! [`FastKey::prove_plain`] runs ark-groth16's five MSMs one by one with
+//! blst's Pippenger on the key's own bases: our MSM on the same bases and
+//! scalars as arkworks', for comparison. Every MSM is split over the
+//! calling Rayon pool (one part per thread), so a proof on a one-thread
+//! pool runs unsplit.
 //!
 //! No blst type leaves this module: the output is an arkworks `Proof`.
 
 use ark_bls12_381::{Bls12_381, Fr};
-use ark_ff::{One, Zero};
+use ark_ec::AffineRepr;
+use ark_ff::Zero;
 use ark_groth16::{Proof, ProvingKey};
 use ringct_blst::point::{g1s_from_ark, g2s_from_ark};
-use ringct_blst::{msm, BlstError, G1Sum, G2Sum, Scalar, G1, G2};
+use ringct_blst::{msm, BlstError, G1Fixed, G1Sum, G2Fixed, Scalar, G1, G2};
 
-/// The proving key's points in blst's form.
+/// The proving key's points in blst's form, with their `2^128` multiples.
 #[derive(Debug, Clone)]
 pub(crate) struct FastKey {
-    h: Vec<G1>,
-    l: Vec<G1>,
-    a: Vec<G1>,
-    b_g1: Vec<G1>,
-    b_g2: Vec<G2>,
+    /// `a_query[1..]`: one base per assignment value.
+    a: G1Fixed,
+    a0: G1,
+    /// `b_g2_query[1..]` without identity points, and the assignment index
+    /// of each.
+    b_g2: G2Fixed,
+    b_g2_index: Vec<usize>,
+    b_g2_0: G2,
+    /// C's bases: `b_g1_query[1..]` without identity points (assignment
+    /// indices in `b_g1_index`), then `l_query`, then `h_query`.
+    c: G1Fixed,
+    b_g1_index: Vec<usize>,
+    l_len: usize,
+    h_len: usize,
+    b_g1_0: G1,
     alpha_g1: G1,
     beta_g1: G1,
     delta_g1: G1,
@@ -33,16 +59,64 @@ pub(crate) struct FastKey {
     delta_g2: G2,
 }
 
+/// Indices of the non-identity points.
+fn non_identity<P: AffineRepr>(points: &[P]) -> Vec<usize> {
+    (0..points.len())
+        .filter(|&i| !points[i].is_zero())
+        .collect()
+}
+
+/// `values[i]` as a scalar for each of `n` positions, zero past the end
+/// (ark-groth16's MSMs zip bases with scalars).
+fn scalars(n: usize, values: &[Fr]) -> Vec<Scalar> {
+    (0..n)
+        .map(|i| values.get(i).map(Scalar::from_fr).unwrap_or_default())
+        .collect()
+}
+
+/// `values[i]` for each index, zero past the end.
+fn gather(index: &[usize], values: &[Fr]) -> Vec<Fr> {
+    index
+        .iter()
+        .map(|&i| values.get(i).copied().unwrap_or_default())
+        .collect()
+}
+
 impl FastKey {
-    /// Converts every point of `pk` (once, when the key loads). Fails only
-    /// for a point off its curve.
+    /// Converts every point of `pk` and computes the `2^128` multiples on
+    /// the calling Rayon pool (once, when the key loads). Fails only for a
+    /// point off its curve, or a key without its first query points.
     pub(crate) fn new(pk: &ProvingKey<Bls12_381>) -> Result<Self, BlstError> {
+        let first = |n: usize| {
+            if n == 0 {
+                Err(BlstError::MsmLength {
+                    bases: 0,
+                    scalars: 1,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        first(pk.a_query.len())?;
+        first(pk.b_g1_query.len())?;
+        first(pk.b_g2_query.len())?;
+        let b_g2_index = non_identity(&pk.b_g2_query[1..]);
+        let b_g2: Vec<_> = b_g2_index.iter().map(|&i| pk.b_g2_query[i + 1]).collect();
+        let b_g1_index = non_identity(&pk.b_g1_query[1..]);
+        let mut c: Vec<_> = b_g1_index.iter().map(|&i| pk.b_g1_query[i + 1]).collect();
+        c.extend_from_slice(&pk.l_query);
+        c.extend_from_slice(&pk.h_query);
         Ok(FastKey {
-            h: g1s_from_ark(&pk.h_query)?,
-            l: g1s_from_ark(&pk.l_query)?,
-            a: g1s_from_ark(&pk.a_query)?,
-            b_g1: g1s_from_ark(&pk.b_g1_query)?,
-            b_g2: g2s_from_ark(&pk.b_g2_query)?,
+            a: G1Fixed::new(&g1s_from_ark(&pk.a_query[1..])?),
+            a0: G1::from_ark(&pk.a_query[0])?,
+            b_g2: G2Fixed::new(&g2s_from_ark(&b_g2)?),
+            b_g2_index,
+            b_g2_0: G2::from_ark(&pk.b_g2_query[0])?,
+            c: G1Fixed::new(&g1s_from_ark(&c)?),
+            b_g1_index,
+            l_len: pk.l_query.len(),
+            h_len: pk.h_query.len(),
+            b_g1_0: G1::from_ark(&pk.b_g1_query[0])?,
             alpha_g1: G1::from_ark(&pk.vk.alpha_g1)?,
             beta_g1: G1::from_ark(&pk.beta_g1)?,
             delta_g1: G1::from_ark(&pk.delta_g1)?,
@@ -51,17 +125,18 @@ impl FastKey {
         })
     }
 
-    /// Bytes the converted points hold.
+    /// Bytes the converted points and their multiples hold.
     pub(crate) fn bytes(&self) -> usize {
-        let g1 = self.h.len() + self.l.len() + self.a.len() + self.b_g1.len() + 3;
-        let g2 = self.b_g2.len() + 2;
-        g1 * std::mem::size_of::<G1>() + g2 * std::mem::size_of::<G2>()
+        let g1 = 6 * std::mem::size_of::<G1>();
+        let g2 = 3 * std::mem::size_of::<G2>();
+        let index = (self.b_g1_index.len() + self.b_g2_index.len()) * std::mem::size_of::<usize>();
+        self.a.bytes() + self.b_g2.bytes() + self.c.bytes() + g1 + g2 + index
     }
 
     /// The proof for witness-map output `h`, instance inputs
     /// `input_assignment` (without the constant one), witness
-    /// `aux_assignment` and randomness `r`, `s`: ark-groth16's formulas.
-    /// With `split`, 0/1 scalars are split off each MSM.
+    /// `aux_assignment` and randomness `r`, `s`, with three MSMs (module
+    /// docs).
     pub(crate) fn prove(
         &self,
         r: Fr,
@@ -69,68 +144,121 @@ impl FastKey {
         h: &[Fr],
         input_assignment: &[Fr],
         aux_assignment: &[Fr],
-        split: bool,
     ) -> Result<Proof<Bls12_381>, BlstError> {
-        let g1_msm = |b: &[G1], x: &[Fr]| {
-            if split {
-                g1_msm(b, x)
-            } else {
-                g1_msm_plain(b, x)
-            }
+        let assignment: Vec<Fr> = [input_assignment, aux_assignment].concat();
+        let (rs, ss) = (Scalar::from_fr(&r), Scalar::from_fr(&s));
+
+        // A = r·delta + a[0] + sum z_i·a[i+1] + alpha.
+        let g_a = self
+            .delta_g1
+            .mul(&rs, 255)
+            .add_affine(&self.a0)
+            .add(&self.a.msm_parallel(&scalars(self.a.len(), &assignment))?)
+            .add_affine(&self.alpha_g1);
+        let s_g_a = g_a.to_affine().mul(&ss, 255);
+
+        // B in G2 = s·delta + b2[0] + sum z_i·b2[i+1] + beta.
+        let b2_scalars = scalars(
+            self.b_g2_index.len(),
+            &gather(&self.b_g2_index, &assignment),
+        );
+        let g2_b = self
+            .delta_g2
+            .mul(&ss, 255)
+            .add(&self.b_g2_0.to_sum())
+            .add(&self.b_g2.msm_parallel(&b2_scalars)?)
+            .add(&self.beta_g2.to_sum());
+
+        // C = s·A + r·(b1[0] + beta) + [sum (r·z_i)·b1[i+1] + L + H].
+        let mut c_scalars: Vec<Scalar> = gather(&self.b_g1_index, &assignment)
+            .iter()
+            .map(|z| Scalar::from_fr(&(r * z)))
+            .collect();
+        c_scalars.extend(scalars(self.l_len, aux_assignment));
+        c_scalars.extend(scalars(self.h_len, h));
+        let r_b1 = if r.is_zero() {
+            G1Sum::identity()
+        } else {
+            self.b_g1_0
+                .to_sum()
+                .add_affine(&self.beta_g1)
+                .to_affine()
+                .mul(&rs, 255)
         };
-        let g2_msm = |b: &[G2], x: &[Fr]| {
-            if split {
-                g2_msm(b, x)
-            } else {
-                g2_msm_plain(b, x)
-            }
-        };
+        let g_c = s_g_a.add(&r_b1).add(&self.c.msm_parallel(&c_scalars)?);
+
+        Ok(Proof {
+            a: g_a.to_affine().to_ark(),
+            b: g2_b.to_affine().to_ark(),
+            c: g_c.to_affine().to_ark(),
+        })
+    }
+
+    /// The same proof with ark-groth16's five MSMs, each with blst's
+    /// Pippenger over the key's own bases (no multiples, no merging).
+    pub(crate) fn prove_plain(
+        &self,
+        r: Fr,
+        s: Fr,
+        h: &[Fr],
+        input_assignment: &[Fr],
+        aux_assignment: &[Fr],
+    ) -> Result<Proof<Bls12_381>, BlstError> {
         let assignment: Vec<Fr> = [input_assignment, aux_assignment].concat();
         let (rs, ss, rss) = (
             Scalar::from_fr(&r),
             Scalar::from_fr(&s),
             Scalar::from_fr(&(r * s)),
         );
+        let nb1 = self.b_g1_index.len();
+        let c_bases = self.c.bases();
+        let g1 = |b: &[G1], x: Vec<Scalar>| msm::g1_parallel(b, &x, 255);
 
         // C's parts: H and L.
-        let h_acc = g1_msm(&self.h, h)?;
-        let l_aux_acc = g1_msm(&self.l, aux_assignment)?;
+        let h_acc = g1(&c_bases[nb1 + self.l_len..], scalars(self.h_len, h))?;
+        let l_acc = g1(
+            &c_bases[nb1..nb1 + self.l_len],
+            scalars(self.l_len, aux_assignment),
+        )?;
         let r_s_delta_g1 = self.delta_g1.mul(&rss, 255);
 
-        // A = r·delta + a[0] + sum a[i+1]·z_i + alpha.
         let g_a = self
             .delta_g1
             .mul(&rs, 255)
-            .add_affine(&self.a[0])
-            .add(&g1_msm(&self.a[1..], &assignment)?)
+            .add_affine(&self.a0)
+            .add(&g1(self.a.bases(), scalars(self.a.len(), &assignment))?)
             .add_affine(&self.alpha_g1);
         let s_g_a = g_a.to_affine().mul(&ss, 255);
 
-        // B in G1 (only needed when r != 0, as in ark-groth16).
         let g1_b = if r.is_zero() {
             G1Sum::identity()
         } else {
             self.delta_g1
                 .mul(&ss, 255)
-                .add_affine(&self.b_g1[0])
-                .add(&g1_msm(&self.b_g1[1..], &assignment)?)
+                .add_affine(&self.b_g1_0)
+                .add(&g1(
+                    &c_bases[..nb1],
+                    scalars(nb1, &gather(&self.b_g1_index, &assignment)),
+                )?)
                 .add_affine(&self.beta_g1)
         };
 
-        // B in G2.
+        let b2_scalars = scalars(
+            self.b_g2_index.len(),
+            &gather(&self.b_g2_index, &assignment),
+        );
         let g2_b = self
             .delta_g2
             .mul(&ss, 255)
-            .add(&self.b_g2[0].to_sum())
-            .add(&g2_msm(&self.b_g2[1..], &assignment)?)
+            .add(&self.b_g2_0.to_sum())
+            .add(&msm::g2_parallel(self.b_g2.bases(), &b2_scalars, 255)?)
             .add(&self.beta_g2.to_sum());
         let r_g1_b = g1_b.to_affine().mul(&rs, 255);
 
-        // C = s·A + r·B1 - r·s·delta + L + H.
         let g_c = s_g_a
             .add(&r_g1_b)
             .add(&r_s_delta_g1.neg())
-            .add(&l_aux_acc)
+            .add(&l_acc)
             .add(&h_acc);
 
         Ok(Proof {
@@ -141,118 +269,112 @@ impl FastKey {
     }
 }
 
-/// Scalars split by value: indices of ones, and the other non-zero ones
-/// with their indices.
-fn split(scalars: &[Fr]) -> (Vec<usize>, Vec<usize>, Vec<Scalar>) {
-    let mut ones = Vec::new();
-    let mut rest = Vec::new();
-    let mut rest_scalars = Vec::new();
-    for (i, x) in scalars.iter().enumerate() {
-        if x.is_zero() {
-            continue;
-        }
-        if x.is_one() {
-            ones.push(i);
-        } else {
-            rest.push(i);
-            rest_scalars.push(Scalar::from_fr(x));
-        }
-    }
-    (ones, rest, rest_scalars)
-}
-
-/// `sum_i scalars[i] · bases[i]` over `min(len)` pairs (ark-groth16's MSMs
-/// zip the two), with 0/1 scalars split off.
-pub(crate) fn g1_msm(bases: &[G1], scalars: &[Fr]) -> Result<G1Sum, BlstError> {
-    let n = bases.len().min(scalars.len());
-    let (ones, rest, rest_scalars) = split(&scalars[..n]);
-    let rest_bases: Vec<G1> = rest.iter().map(|&i| bases[i]).collect();
-    let one_bases: Vec<G1> = ones.iter().map(|&i| bases[i]).collect();
-    let ones_sum = msm::g1_sum_parallel(&one_bases);
-    Ok(msm::g1_parallel(&rest_bases, &rest_scalars, 255)?.add(&ones_sum))
-}
-
-/// [`g1_msm`] without the 0/1 split.
-pub(crate) fn g1_msm_plain(bases: &[G1], scalars: &[Fr]) -> Result<G1Sum, BlstError> {
-    let n = bases.len().min(scalars.len());
-    msm::g1_parallel(
-        &bases[..n],
-        &ringct_blst::scalar::from_frs(&scalars[..n]),
-        255,
-    )
-}
-
-/// [`g2_msm`] without the 0/1 split.
-pub(crate) fn g2_msm_plain(bases: &[G2], scalars: &[Fr]) -> Result<G2Sum, BlstError> {
-    let n = bases.len().min(scalars.len());
-    msm::g2_parallel(
-        &bases[..n],
-        &ringct_blst::scalar::from_frs(&scalars[..n]),
-        255,
-    )
-}
-
-/// The G2 counterpart of [`g1_msm`].
-pub(crate) fn g2_msm(bases: &[G2], scalars: &[Fr]) -> Result<G2Sum, BlstError> {
-    let n = bases.len().min(scalars.len());
-    let (ones, rest, rest_scalars) = split(&scalars[..n]);
-    let rest_bases: Vec<G2> = rest.iter().map(|&i| bases[i]).collect();
-    let one_bases: Vec<G2> = ones.iter().map(|&i| bases[i]).collect();
-    let ones_sum = msm::g2_sum_parallel(&one_bases);
-    Ok(msm::g2_parallel(&rest_bases, &rest_scalars, 255)?.add(&ones_sum))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use ark_bls12_381::{G1Affine, G1Projective, G2Affine, G2Projective};
-    use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-    use ark_ff::UniformRand;
+    use ark_ec::{CurveGroup, VariableBaseMSM};
+    use ark_ff::{One, UniformRand};
+    use ark_groth16::VerifyingKey;
     use rand::{Rng, SeedableRng};
 
-    /// Our MSMs (0/1 split, blst Pippenger, parallel parts) equal arkworks'
-    /// `VariableBaseMSM` on random bases and scalars, with identity bases,
-    /// runs of zeros and ones, and more scalars than bases (zipped).
+    /// ark-groth16 0.6's `create_proof_with_assignment` (private there),
+    /// written out with arkworks' own MSMs: the reference.
+    fn reference(
+        pk: &ProvingKey<Bls12_381>,
+        r: Fr,
+        s: Fr,
+        h: &[Fr],
+        input: &[Fr],
+        aux: &[Fr],
+    ) -> Proof<Bls12_381> {
+        let assignment = [input, aux].concat();
+        let msm1 = |b: &[G1Affine], x: &[Fr]| {
+            let n = b.len().min(x.len());
+            G1Projective::msm_unchecked(&b[..n], &x[..n])
+        };
+        let msm2 = |b: &[G2Affine], x: &[Fr]| {
+            let n = b.len().min(x.len());
+            G2Projective::msm_unchecked(&b[..n], &x[..n])
+        };
+        let h_acc = msm1(&pk.h_query, h);
+        let l_acc = msm1(&pk.l_query, aux);
+        let g_a =
+            pk.delta_g1 * r + pk.a_query[0] + msm1(&pk.a_query[1..], &assignment) + pk.vk.alpha_g1;
+        let g1_b = if r.is_zero() {
+            G1Projective::zero()
+        } else {
+            pk.delta_g1 * s + pk.b_g1_query[0] + msm1(&pk.b_g1_query[1..], &assignment) + pk.beta_g1
+        };
+        let g2_b = pk.vk.delta_g2 * s
+            + pk.b_g2_query[0]
+            + msm2(&pk.b_g2_query[1..], &assignment)
+            + pk.vk.beta_g2;
+        let g_c = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + l_acc + h_acc;
+        Proof {
+            a: g_a.into_affine(),
+            b: g2_b.into_affine(),
+            c: g_c.into_affine(),
+        }
+    }
+
+    /// On a random key (with identity points in every query, as real keys
+    /// have in B) and random assignments (runs of zeros and ones, small and
+    /// full scalars, more witness-map values than H bases, as the FFTs
+    /// give), both of our paths make exactly ark-groth16's proof (its
+    /// formulas with arkworks' MSMs), for `r = 0` too. The byte-for-byte
+    /// comparison with ark-groth16's prover itself, on real keys, is in
+    /// tests/prover.rs.
     #[test]
-    fn msms_agree_with_arkworks_variable_base_msm() {
+    fn both_paths_equal_ark_groth16_on_random_keys_and_assignments() {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
-        for n in [1usize, 5, 64, 300] {
-            let mut g1: Vec<G1Affine> = (0..n)
-                .map(|_| G1Projective::rand(&mut rng).into_affine())
-                .collect();
-            let mut g2: Vec<G2Affine> = (0..n)
-                .map(|_| G2Projective::rand(&mut rng).into_affine())
-                .collect();
-            g1[0] = G1Affine::zero();
-            g2[n / 2] = G2Affine::zero();
-            let s: Vec<Fr> = (0..n + 3)
-                .map(|_| match rng.gen_range(0..4) {
-                    0 => Fr::zero(),
-                    1 => Fr::one(),
-                    2 => Fr::from(rng.gen::<u64>()),
-                    _ => Fr::rand(&mut rng),
-                })
-                .collect();
-            let b1 = g1s_from_ark(&g1).unwrap();
-            let b2 = g2s_from_ark(&g2).unwrap();
+        let g1 = |rng: &mut rand_chacha::ChaCha20Rng| G1Projective::rand(rng).into_affine();
+        let g2 = |rng: &mut rand_chacha::ChaCha20Rng| G2Projective::rand(rng).into_affine();
+        for (inputs, witness, domain) in [(1usize, 1usize, 2usize), (3, 40, 64), (9, 300, 512)] {
+            let vars = 1 + inputs + witness;
+            let mut pk = ProvingKey::<Bls12_381> {
+                vk: VerifyingKey {
+                    alpha_g1: g1(&mut rng),
+                    beta_g2: g2(&mut rng),
+                    gamma_g2: g2(&mut rng),
+                    delta_g2: g2(&mut rng),
+                    gamma_abc_g1: (0..=inputs).map(|_| g1(&mut rng)).collect(),
+                },
+                beta_g1: g1(&mut rng),
+                delta_g1: g1(&mut rng),
+                a_query: (0..vars).map(|_| g1(&mut rng)).collect(),
+                b_g1_query: (0..vars).map(|_| g1(&mut rng)).collect(),
+                b_g2_query: (0..vars).map(|_| g2(&mut rng)).collect(),
+                h_query: (0..domain - 1).map(|_| g1(&mut rng)).collect(),
+                l_query: (0..witness).map(|_| g1(&mut rng)).collect(),
+            };
+            for i in (0..vars).step_by(3) {
+                pk.b_g1_query[i] = G1Affine::zero();
+                pk.b_g2_query[i] = G2Affine::zero();
+            }
+            pk.a_query[vars - 1] = G1Affine::zero();
+            let key = FastKey::new(&pk).unwrap();
+            assert!(key.bytes() > 0);
+            let value = |rng: &mut rand_chacha::ChaCha20Rng| match rng.gen_range(0..4) {
+                0 => Fr::zero(),
+                1 => Fr::one(),
+                2 => Fr::from(rng.gen::<u64>()),
+                _ => Fr::rand(rng),
+            };
+            let input: Vec<Fr> = (0..inputs).map(|_| value(&mut rng)).collect();
+            let aux: Vec<Fr> = (0..witness).map(|_| value(&mut rng)).collect();
+            let h: Vec<Fr> = (0..domain).map(|_| Fr::rand(&mut rng)).collect();
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(2)
                 .build()
                 .unwrap();
-            for threads in [1, 2] {
-                let run = || {
-                    (
-                        g1_msm(&b1, &s).unwrap().to_ark(),
-                        g2_msm(&b2, &s).unwrap().to_ark(),
-                    )
-                };
-                let (m1, m2) = if threads == 1 {
-                    run()
-                } else {
-                    pool.install(run)
-                };
-                assert_eq!(m1, G1Projective::msm_unchecked(&g1, &s[..n]), "G1, n = {n}");
-                assert_eq!(m2, G2Projective::msm_unchecked(&g2, &s[..n]), "G2, n = {n}");
+            for r in [Fr::rand(&mut rng), Fr::zero()] {
+                let s = Fr::rand(&mut rng);
+                let want = reference(&pk, r, s, &h, &input, &aux);
+                assert_eq!(key.prove(r, s, &h, &input, &aux).unwrap(), want);
+                assert_eq!(key.prove_plain(r, s, &h, &input, &aux).unwrap(), want);
+                let on_pool = pool.install(|| key.prove(r, s, &h, &input, &aux)).unwrap();
+                assert_eq!(on_pool, want);
             }
         }
     }
