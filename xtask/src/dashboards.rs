@@ -129,13 +129,14 @@ pub fn check() -> Result<(), XtaskError> {
 
 #[cfg(test)]
 mod tests {
-    use super::grafana::{PanelKind, GRID_WIDTH, SCHEMA_VERSION};
+    use super::grafana::{Panel, PanelKind, GRID_WIDTH, SCHEMA_VERSION};
     use super::variables::{DATASOURCE, VARIABLE_FILTER};
     use super::*;
-    use supervm_telemetry::{find, MetricKind};
+    use supervm_telemetry::{find, names, MetricKind};
 
-    /// Every identifier in `text` that starts with `vm_`, `supervm_` or
-    /// `ringct_` (the catalog's prefixes), and Prometheus' own `up`.
+    /// Every identifier in `text` that starts with `vm_`, `process_`,
+    /// `supervm_` or `ringct_` (the catalog's prefixes), and Prometheus' own
+    /// `up`.
     fn metric_names(text: &str) -> Vec<&str> {
         let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
         let mut out = Vec::new();
@@ -145,6 +146,7 @@ mod tests {
             let end = tail.find(|c: char| !is_ident(c)).unwrap_or(tail.len());
             let word = &tail[..end];
             if word.starts_with("vm_")
+                || word.starts_with("process_")
                 || word.starts_with("supervm_")
                 || word.starts_with("ringct_")
                 || word == PROMETHEUS_UP
@@ -304,6 +306,8 @@ mod tests {
                     .any(|t| t.expr.contains("ringct_cluster_") || t.expr.contains("up{"))
             })
             .filter(|p| p.kind != PanelKind::Row)
+            // The processes row sits below the cluster row.
+            .filter(|p| !p.targets.iter().any(|t| is_process_query(&t.expr)))
             .map(|p| p.grid_pos.y + p.grid_pos.h)
             .max()
             .unwrap();
@@ -318,6 +322,59 @@ mod tests {
                 "{} is above the cluster row",
                 p.title
             );
+        }
+    }
+
+    /// A query of the processes row: build info or `process_*` metrics.
+    fn is_process_query(expr: &str) -> bool {
+        expr.contains("process_") || expr.contains(names::PROVER_BUILD_INFO)
+    }
+
+    #[test]
+    fn the_processes_row_shows_every_job_below_the_cluster_row() {
+        let dashboard = ringct::dashboard();
+        let f = VARIABLE_FILTER;
+        let all = ringct_queries().join("\n");
+        for needle in [
+            format!("{}{{{f}}}", names::PROVER_BUILD_INFO),
+            format!("time() - {}{{{f}}}", names::PROCESS_START_TIME_SECONDS),
+            format!("{}{{{f}}}", names::PROCESS_RESIDENT_MEMORY_BYTES),
+            format!("rate({}{{{f}}}[1m])", names::PROCESS_CPU_SECONDS_TOTAL),
+        ] {
+            assert!(all.contains(&needle), "no panel query contains `{needle}`");
+        }
+        let rows: Vec<&Panel> = dashboard
+            .panels
+            .iter()
+            .filter(|p| p.kind == PanelKind::Row)
+            .collect();
+        assert_eq!(rows.len(), 2, "a cluster row, then a processes row");
+        let processes = dashboard
+            .panels
+            .iter()
+            .filter(|p| p.targets.iter().any(|t| is_process_query(&t.expr)))
+            .collect::<Vec<_>>();
+        assert_eq!(processes.len(), 4);
+        let bottom = dashboard
+            .panels
+            .iter()
+            .filter(|p| !processes.iter().any(|q| q.id == p.id) && p.id != rows[1].id)
+            .map(|p| p.grid_pos.y + p.grid_pos.h)
+            .max()
+            .unwrap();
+        assert_eq!(rows[1].grid_pos.y, bottom, "the processes row is last");
+        for p in processes {
+            assert!(p.grid_pos.y > rows[1].grid_pos.y, "{}", p.title);
+            for t in &p.targets {
+                // Per job and instance, never pinned to one job: provers,
+                // cluster workers and nodes all appear under "All".
+                assert!(!t.expr.contains("job=\""), "{}", t.expr);
+                assert!(
+                    t.legend_format.contains("{{job}} {{instance}}"),
+                    "{}",
+                    p.title
+                );
+            }
         }
     }
 
@@ -567,5 +624,11 @@ mod tests {
         assert!(is_catalogued("vm_runtime_block_duration_seconds_bucket"));
         assert!(!is_catalogued("vm_fast_fallback_total_bucket"));
         assert!(!is_catalogued("vm_nonexistent_total"));
+        assert_eq!(
+            metric_names("time() - process_start_time_seconds{job=~\"$job\"}"),
+            vec!["process_start_time_seconds"]
+        );
+        assert!(is_catalogued("process_resident_memory_bytes"));
+        assert!(!is_catalogued("process_nonexistent_bytes"));
     }
 }

@@ -90,7 +90,8 @@ impl KeyRing {
         self.by_fingerprint.is_empty()
     }
 
-    /// `shape=fingerprint` for each key, sorted (for logs).
+    /// `shape=fingerprint` for each key, sorted and comma-separated (for logs,
+    /// and the `fingerprints` label of the worker's `supervm_prover_build_info`).
     pub fn describe(&self) -> String {
         let mut v: Vec<String> = self
             .by_fingerprint

@@ -401,5 +401,34 @@ fn a_worker_is_healthy_at_once_and_ready_once_keys_and_database_are_there() {
     let (status, head) = http(addr, "POST", "/metrics").unwrap();
     assert_eq!(status, 405);
     assert!(head.contains("\r\nallow: get,head"), "{head}");
+
+    // What it runs: the same build-info metric as the HTTP bench, with the
+    // fingerprint of the key it holds; and its process metrics.
+    let (status, text) = get_body(addr, "/metrics").unwrap();
+    assert_eq!(status, 200);
+    let info = text
+        .lines()
+        .find(|l| l.starts_with("supervm_prover_build_info{"))
+        .unwrap_or_else(|| panic!("no supervm_prover_build_info in\n{text}"));
+    for pair in [
+        format!("version=\"{}\"", env!("CARGO_PKG_VERSION")),
+        format!("fingerprints=\"{}={}\"", shape(), keys().fingerprint()),
+        "keys=\"files\"".to_owned(),
+        "role=\"worker\"".to_owned(),
+    ] {
+        assert!(info.contains(&pair), "{pair} not in {info}");
+    }
+    assert!(info.ends_with("} 1"), "{info}");
+    let rss = sample(&text, "process_resident_memory_bytes").unwrap_or(0.0);
+    // The worker holds a proving key: tens of MB at least, never zero.
+    assert!(rss > 1e6, "process_resident_memory_bytes {rss}:\n{text}");
+    for name in [
+        "process_cpu_seconds_total",
+        "process_threads",
+        "process_open_fds",
+        "process_start_time_seconds",
+    ] {
+        assert!(sample(&text, name).is_some(), "{name} missing:\n{text}");
+    }
     workers.drain();
 }

@@ -15,7 +15,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use supervm_telemetry::exporter::{PrometheusHandle, METRICS_CONTENT_TYPE};
+use supervm_telemetry::exporter::{Scrape, METRICS_CONTENT_TYPE};
 use supervm_telemetry::http::axum::extract::State;
 use supervm_telemetry::http::axum::http::{header, StatusCode};
 use supervm_telemetry::http::axum::response::{IntoResponse, Response};
@@ -26,7 +26,6 @@ use supervm_telemetry::TelemetryError;
 
 use crate::error::BenchError;
 use crate::summary::{lock, BenchState, Phase};
-use crate::telemetry::ProcessMetrics;
 
 pub use supervm_telemetry::http::{
     ErrorBody, MAX_BODY_BYTES, MAX_CONCURRENT_REQUESTS, MAX_HEADER_BYTES, MAX_URL_BYTES,
@@ -35,17 +34,13 @@ pub use supervm_telemetry::http::{
 
 #[derive(Clone)]
 struct AppState {
-    handle: PrometheusHandle,
+    scrape: Scrape,
     bench: Arc<Mutex<BenchState>>,
-    process: Arc<ProcessMetrics>,
 }
 
-/// The bench's router, with every bound of `supervm_telemetry::http`.
-pub fn router(
-    handle: PrometheusHandle,
-    bench: Arc<Mutex<BenchState>>,
-    process: Arc<ProcessMetrics>,
-) -> Router {
+/// The bench's router, with every bound of `supervm_telemetry::http`;
+/// `/metrics` renders `scrape` (the process metrics read on every request).
+pub fn router(scrape: Scrape, bench: Arc<Mutex<BenchState>>) -> Router {
     harden(
         Router::new()
             .route("/metrics", get(metrics))
@@ -54,19 +49,14 @@ pub fn router(
             .route("/healthz", get(healthz))
             .route("/readyz", get(readyz))
             .fallback(not_found)
-            .with_state(AppState {
-                handle,
-                bench,
-                process,
-            }),
+            .with_state(AppState { scrape, bench }),
     )
 }
 
 async fn metrics(State(app): State<AppState>) -> Response {
-    app.process.collect();
     (
         [(header::CONTENT_TYPE, METRICS_CONTENT_TYPE)],
-        app.handle.render(),
+        app.scrape.render(),
     )
         .into_response()
 }

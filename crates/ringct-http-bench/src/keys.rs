@@ -6,6 +6,7 @@ use std::sync::Arc;
 use ringct_prover::cache::{shared_keys_from, KeySource};
 use ringct_prover::config::vars as prover_vars;
 use ringct_prover::RingCtKeys;
+use supervm_telemetry::key_sources;
 
 use crate::error::BenchError;
 use crate::options::{KeyChoice, Options};
@@ -40,12 +41,12 @@ pub fn load_keys(opts: &Options) -> Result<(Arc<RingCtKeys>, String), BenchError
     }
 }
 
-/// The `keys` label of `supervm_prover_build_info`: `insecure_dev`, `files` or
-/// `ephemeral`.
+/// The `keys` label of `supervm_prover_build_info` (catalogued in
+/// `supervm_telemetry::key_sources`): `insecure_dev`, `files` or `ephemeral`.
 pub fn keys_label(opts: &Options) -> &'static str {
     match (opts.keys, &opts.key_source) {
-        (KeyChoice::InsecureDev, _) => "insecure_dev",
-        (KeyChoice::Shared, KeySource::Directory(_)) => "files",
-        (KeyChoice::Shared, KeySource::Ephemeral) => "ephemeral",
+        (KeyChoice::InsecureDev, _) => key_sources::INSECURE_DEV,
+        (KeyChoice::Shared, KeySource::Directory(_)) => key_sources::FILES,
+        (KeyChoice::Shared, KeySource::Ephemeral) => key_sources::EPHEMERAL,
     }
 }

@@ -20,7 +20,7 @@ use crate::keys::{keys_label, load_keys};
 use crate::options::Options;
 use crate::signals::SignalState;
 use crate::summary::{lock, ms, BenchState, KeyInfo, Phase};
-use crate::telemetry::{register_zeroes, set_build_info, ProcessMetrics};
+use crate::telemetry::{register_zeroes, set_build_info};
 use crate::workload::{invalid_count, invalid_mask, Bench};
 
 /// Sleeps `d`, waking early on `stop` or at `deadline`.
@@ -43,11 +43,7 @@ pub fn run(opts: Options, signals: &SignalState) -> Result<u64, BenchError> {
     // Recorder and endpoint first, so a taken port fails before any setup.
     let recorder = install_global(DEFAULT_UPKEEP_INTERVAL).map_err(BenchError::Telemetry)?;
     let state = Arc::new(Mutex::new(BenchState::new(opts.clone())));
-    let process = Arc::new(ProcessMetrics::new());
-    let server = Endpoint::start(
-        opts.addr,
-        router(recorder.handle(), Arc::clone(&state), process),
-    )?;
+    let server = Endpoint::start(opts.addr, router(recorder.scrape(), Arc::clone(&state)))?;
     register_zeroes();
     let addr = server.local_addr();
     println!(

@@ -1,9 +1,9 @@
 //! The bench's metrics beyond what the prover and verifier record: the series
-//! the dashboards read, registered at zero; `supervm_prover_build_info`; and
-//! process metrics (CPU, memory, threads, open files, start time) from the
-//! `metrics-process` crate, collected on every scrape.
+//! the dashboards read, registered at zero, and `supervm_prover_build_info`.
+//! The process metrics (CPU, memory, threads, open files, start time) come
+//! with every scrape from `supervm_telemetry::exporter::Scrape`.
 
-use supervm_telemetry::{labels, names};
+use supervm_telemetry::{labels, names, roles};
 
 /// The verification mode used (the `mode` label of the verifier metrics).
 pub const VERIFY_MODE: &str = "batch";
@@ -34,40 +34,15 @@ pub fn register_zeroes() {
     }
 }
 
-/// Sets `supervm_prover_build_info` to 1 with this build's version, the key
-/// fingerprint (`shape=fingerprint`) and where the keys come from
-/// (`files`, `ephemeral` or `insecure_dev`).
+/// Sets `supervm_prover_build_info` to 1 (role `bench`) with this build's
+/// version, the key fingerprint (`shape=fingerprint`) and where the keys come
+/// from (`files`, `ephemeral` or `insecure_dev`), as every prover process
+/// does (`supervm_telemetry::set_prover_build_info`).
 pub fn set_build_info(shape_fingerprint: String, keys: &'static str) {
-    metrics::gauge!(
-        names::PROVER_BUILD_INFO,
-        labels::VERSION => env!("CARGO_PKG_VERSION"),
-        labels::FINGERPRINTS => shape_fingerprint,
-        labels::KEYS => keys
-    )
-    .set(1.0);
-}
-
-/// Process metrics (`process_cpu_seconds_total`, `process_resident_memory_bytes`,
-/// `process_threads`, `process_open_fds`, `process_start_time_seconds`, ...),
-/// read from the operating system on every scrape by `metrics-process`.
-pub struct ProcessMetrics(metrics_process::Collector);
-
-impl ProcessMetrics {
-    /// Describes the process metrics to the installed recorder.
-    pub fn new() -> Self {
-        let collector = metrics_process::Collector::default();
-        collector.describe();
-        ProcessMetrics(collector)
-    }
-
-    /// Reads the current values into the recorder.
-    pub fn collect(&self) {
-        self.0.collect();
-    }
-}
-
-impl Default for ProcessMetrics {
-    fn default() -> Self {
-        Self::new()
-    }
+    supervm_telemetry::set_prover_build_info(
+        env!("CARGO_PKG_VERSION"),
+        shape_fingerprint,
+        keys,
+        roles::BENCH,
+    );
 }

@@ -518,6 +518,7 @@ fn the_endpoint_is_bounded_answers_json_errors_and_separates_health_from_readine
         "process_cpu_seconds_total ",
         "supervm_prover_build_info{",
         "keys=\"ephemeral\"",
+        "role=\"bench\"",
         "vm_privacy_zk_parallel_proof_total ",
     ] {
         assert!(
@@ -525,6 +526,15 @@ fn the_endpoint_is_bounded_answers_json_errors_and_separates_health_from_readine
             "{series} not in /metrics:\n{metrics}"
         );
     }
+    let rss: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("process_resident_memory_bytes "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0);
+    assert!(
+        rss > 0.0,
+        "process_resident_memory_bytes not positive:\n{metrics}"
+    );
     // Proving the large shape takes a while; the signal tests above cover
     // the graceful stop, so this one is killed (on drop).
 }

@@ -9,11 +9,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 
-use metrics_exporter_prometheus::PrometheusHandle;
 use ringct_circuit::TxId;
 use ringct_verifier::{QueueConfig, VerifyQueue};
 use supervm_runtime::{Shape, Transaction};
 use supervm_store::Store;
+use supervm_telemetry::exporter::Scrape;
 use tokio::sync::watch;
 
 use crate::admission::{self, Admission};
@@ -46,8 +46,9 @@ pub struct Shared {
     pub ready: AtomicBool,
     /// Verifying-key fingerprints, by shape.
     pub fingerprints: BTreeMap<Shape, [u8; 32]>,
-    /// Renders `/metrics`, if a recorder is installed.
-    pub metrics: Option<PrometheusHandle>,
+    /// Renders `/metrics` (the recorder, and the process metrics read on
+    /// every scrape), if a recorder is installed.
+    pub metrics: Option<Scrape>,
 }
 
 impl Shared {
@@ -90,11 +91,8 @@ fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, NodeError> {
 
 impl Node {
     /// Starts a node on an initialised data dir. `metrics` renders `/metrics` (the
-    /// binary installs the global recorder and passes its handle).
-    pub fn start(
-        config: NodeConfig,
-        metrics_handle: Option<PrometheusHandle>,
-    ) -> Result<Node, NodeError> {
+    /// binary installs the global recorder and passes its scrape).
+    pub fn start(config: NodeConfig, metrics: Option<Scrape>) -> Result<Node, NodeError> {
         let verifiers = Verifiers::load(&config)?;
         let fingerprints: BTreeMap<Shape, [u8; 32]> = verifiers
             .by_shape
@@ -160,7 +158,7 @@ impl Node {
             shutting_down: AtomicBool::new(false),
             ready: AtomicBool::new(false),
             fingerprints,
-            metrics: metrics_handle,
+            metrics,
             config,
         });
         metrics::mempool(&*admission::lock(&shared.mempool)?);

@@ -56,12 +56,27 @@ fn the_binary_serves_metrics_and_stops_cleanly_on_sigterm() {
         "vm_routing_fast_total 1".to_owned(),
         "vm_routing_privacy_total 1".to_owned(),
         "vm_privacy_zk_batch_verify_total{mode=\"batch\"}".to_owned(),
+        // Process metrics, read on every scrape (supervm_telemetry::exporter::Scrape).
+        "process_cpu_seconds_total ".to_owned(),
+        "process_threads ".to_owned(),
+        "process_open_fds ".to_owned(),
+        "process_start_time_seconds ".to_owned(),
+        "# HELP process_resident_memory_bytes Resident memory size in bytes.".to_owned(),
     ] {
         assert!(
             text.contains(&needle),
             "{needle} missing from /metrics:\n{text}"
         );
     }
+    let rss: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("process_resident_memory_bytes "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0);
+    assert!(
+        rss > 0.0,
+        "process_resident_memory_bytes not positive:\n{text}"
+    );
     // The admission verification ran in batch; the block did not verify it again.
     assert!(
         !text.contains("vm_privacy_zk_batch_verify_total{mode=\"batch\"} 2"),

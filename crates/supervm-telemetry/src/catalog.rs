@@ -53,8 +53,9 @@ pub mod names {
     /// Gauge (labels `version`, `protocol_version`, `network`, `fingerprints`): always 1;
     /// the labels say what the node runs.
     pub const BUILD_INFO: &str = "supervm_build_info";
-    /// Gauge (labels `version`, `fingerprints`, `keys`): always 1; the labels say
-    /// what a RingCT prover process (the HTTP bench) runs.
+    /// Gauge (labels `version`, `fingerprints`, `keys`, `role`): always 1; the
+    /// labels say what a RingCT prover process (the HTTP bench or a cluster
+    /// worker) runs.
     pub const PROVER_BUILD_INFO: &str = "supervm_prover_build_info";
     /// Gauge: height of the node's last committed block.
     pub const NODE_BLOCK_HEIGHT: &str = "supervm_node_block_height";
@@ -96,6 +97,40 @@ pub mod names {
     pub const CLUSTER_OLDEST_JOB_AGE_SECONDS: &str = "ringct_cluster_oldest_job_age_seconds";
     /// Gauge: a worker's proving slots (its configured concurrency).
     pub const CLUSTER_WORKER_SLOTS: &str = "ringct_cluster_worker_slots";
+
+    // Process metrics: every process that serves /metrics through the
+    // exporter (the node, the HTTP bench, the cluster worker) exports them,
+    // read from the operating system on every scrape by the `metrics-process`
+    // crate under these names (the Prometheus client conventions).
+
+    /// Counter: user and system CPU time the process used, in seconds.
+    pub const PROCESS_CPU_SECONDS_TOTAL: &str = "process_cpu_seconds_total";
+    /// Gauge: open file descriptors.
+    pub const PROCESS_OPEN_FDS: &str = "process_open_fds";
+    /// Gauge: the limit on open file descriptors.
+    pub const PROCESS_MAX_FDS: &str = "process_max_fds";
+    /// Gauge: virtual memory size, in bytes.
+    pub const PROCESS_VIRTUAL_MEMORY_BYTES: &str = "process_virtual_memory_bytes";
+    /// Gauge: the limit on virtual memory, in bytes.
+    pub const PROCESS_VIRTUAL_MEMORY_MAX_BYTES: &str = "process_virtual_memory_max_bytes";
+    /// Gauge: resident memory size, in bytes.
+    pub const PROCESS_RESIDENT_MEMORY_BYTES: &str = "process_resident_memory_bytes";
+    /// Gauge: start time of the process, in seconds since the Unix epoch.
+    pub const PROCESS_START_TIME_SECONDS: &str = "process_start_time_seconds";
+    /// Gauge: operating-system threads of the process.
+    pub const PROCESS_THREADS: &str = "process_threads";
+
+    /// Every process metric, in catalog order.
+    pub const PROCESS: &[&str] = &[
+        PROCESS_CPU_SECONDS_TOTAL,
+        PROCESS_OPEN_FDS,
+        PROCESS_MAX_FDS,
+        PROCESS_VIRTUAL_MEMORY_BYTES,
+        PROCESS_VIRTUAL_MEMORY_MAX_BYTES,
+        PROCESS_RESIDENT_MEMORY_BYTES,
+        PROCESS_START_TIME_SECONDS,
+        PROCESS_THREADS,
+    ];
 }
 
 /// Label keys used by catalogued metrics.
@@ -120,9 +155,13 @@ pub mod labels {
     /// `supervm_build_info`, `supervm_prover_build_info`: `shape=fingerprint`
     /// pairs, comma-separated.
     pub const FINGERPRINTS: &str = "fingerprints";
-    /// `supervm_prover_build_info`: where the proving keys come from: `files`,
-    /// `ephemeral` (a setup in this process) or `insecure_dev` (a public seed).
+    /// `supervm_prover_build_info`: where the proving keys come from, one of
+    /// [`super::key_sources::ALL`]: `files`, `ephemeral` (a setup in this
+    /// process) or `insecure_dev` (a public seed).
     pub const KEYS: &str = "keys";
+    /// `supervm_prover_build_info`: which kind of prover process it is, one
+    /// of [`super::roles::ALL`].
+    pub const ROLE: &str = "role";
     /// `ringct_cluster_jobs_total`: `proved`, `failed` (for good), `retried`
     /// (put back in the queue) or `duplicate` (another attempt had recorded
     /// the job's result first).
@@ -141,6 +180,32 @@ pub mod reasons {
     pub const PROVER_ERROR: &str = "prover_error";
     /// Every value, in order.
     pub const ALL: &[&str] = &[INVALID_WITNESS, PROVER_ERROR];
+}
+
+/// Values of the `role` label on [`names::PROVER_BUILD_INFO`]: which kind of
+/// RingCT prover process exports it (the scrape job names it too, but jobs
+/// are the operator's to name).
+pub mod roles {
+    /// `zk_parallel_http_bench`: proves (or hands to the cluster) and verifies
+    /// batches in a loop.
+    pub const BENCH: &str = "bench";
+    /// `ringct-prover-worker`: proves jobs from the PostgreSQL queue.
+    pub const WORKER: &str = "worker";
+    /// Every value, in order.
+    pub const ALL: &[&str] = &[BENCH, WORKER];
+}
+
+/// Values of the `keys` label on [`names::PROVER_BUILD_INFO`]: where a
+/// prover's proving keys come from.
+pub mod key_sources {
+    /// Key files (`ringct-keygen`'s, from a key directory).
+    pub const FILES: &str = "files";
+    /// A trusted setup run in this process, never written anywhere.
+    pub const EPHEMERAL: &str = "ephemeral";
+    /// The insecure development setup from a public seed.
+    pub const INSECURE_DEV: &str = "insecure_dev";
+    /// Every value, in order.
+    pub const ALL: &[&str] = &[FILES, EPHEMERAL, INSECURE_DEV];
 }
 
 /// Prometheus metric type.
@@ -371,8 +436,8 @@ pub const CATALOG: &[MetricDef] = &[
         name: PROVER_BUILD_INFO,
         kind: MetricKind::Gauge,
         unit: Unit::Count,
-        labels: &[labels::VERSION, labels::FINGERPRINTS, labels::KEYS],
-        help: "Always 1; the labels give a RingCT prover's version, its key fingerprint (shape=fingerprint) and where its keys come from.",
+        labels: &[labels::VERSION, labels::FINGERPRINTS, labels::KEYS, labels::ROLE],
+        help: "Always 1; the labels give a RingCT prover's version, its key fingerprints (shape=fingerprint, comma-separated), where its keys come from and its role (bench or worker).",
         buckets: &[],
     },
     gauge(
@@ -477,6 +542,49 @@ pub const CATALOG: &[MetricDef] = &[
         Unit::Count,
         "Proving slots of this cluster worker (jobs it proves at once).",
     ),
+    MetricDef {
+        name: PROCESS_CPU_SECONDS_TOTAL,
+        kind: MetricKind::Counter,
+        unit: Unit::Seconds,
+        labels: &[],
+        help: "Total user and system CPU time spent in seconds.",
+        buckets: &[],
+    },
+    gauge(
+        PROCESS_OPEN_FDS,
+        Unit::Count,
+        "Number of open file descriptors.",
+    ),
+    gauge(
+        PROCESS_MAX_FDS,
+        Unit::Count,
+        "Maximum number of open file descriptors.",
+    ),
+    gauge(
+        PROCESS_VIRTUAL_MEMORY_BYTES,
+        Unit::Bytes,
+        "Virtual memory size in bytes.",
+    ),
+    gauge(
+        PROCESS_VIRTUAL_MEMORY_MAX_BYTES,
+        Unit::Bytes,
+        "Maximum amount of virtual memory available in bytes.",
+    ),
+    gauge(
+        PROCESS_RESIDENT_MEMORY_BYTES,
+        Unit::Bytes,
+        "Resident memory size in bytes.",
+    ),
+    gauge(
+        PROCESS_START_TIME_SECONDS,
+        Unit::Seconds,
+        "Start time of the process since unix epoch in seconds.",
+    ),
+    gauge(
+        PROCESS_THREADS,
+        Unit::Count,
+        "Number of OS threads in the process.",
+    ),
 ];
 
 /// Looks a metric up by its full name.
@@ -533,6 +641,21 @@ mod tests {
                 CATALOG[i + 1..].iter().all(|b| b.name != a.name),
                 "{} twice",
                 a.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_process_metric_is_catalogued_once_and_nothing_else_is_named_process() {
+        for name in names::PROCESS {
+            assert!(find(name).is_some(), "{name} missing from the catalog");
+        }
+        for m in CATALOG {
+            assert_eq!(
+                m.name.starts_with("process_"),
+                names::PROCESS.contains(&m.name),
+                "{}",
+                m.name
             );
         }
     }

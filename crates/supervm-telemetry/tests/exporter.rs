@@ -5,8 +5,12 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use supervm_telemetry::exporter::{build_recorder, LocalRecorder, MetricsServer, Upkeep};
-use supervm_telemetry::{labels, names, MetricKind, TelemetryError, CATALOG};
+use supervm_telemetry::exporter::{
+    build_recorder, default_summary, LocalRecorder, MetricsServer, Upkeep,
+};
+use supervm_telemetry::{
+    labels, names, roles, set_prover_build_info, MetricKind, TelemetryError, CATALOG,
+};
 
 struct HttpResponse {
     status: u16,
@@ -77,7 +81,7 @@ fn metrics_endpoint_serves_prometheus_text() {
         metrics::counter!(names::ZK_PARALLEL_PROOF_TOTAL).increment(3);
         metrics::gauge!(names::ZK_PARALLEL_TPS).set(42.5);
     });
-    let server = MetricsServer::start(loopback(), rec.handle()).unwrap();
+    let server = MetricsServer::start(loopback(), rec.scrape()).unwrap();
     assert_ne!(
         server.local_addr().port(),
         0,
@@ -107,10 +111,61 @@ fn metrics_endpoint_serves_prometheus_text() {
     server.shutdown();
 }
 
+/// The value of the unlabelled series `name` in an exposition.
+fn value(body: &str, name: &str) -> Option<f64> {
+    body.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+#[test]
+fn every_scrape_reads_the_process_metrics_into_its_own_recorder() {
+    let rec = build_recorder().unwrap();
+    // Nothing collects them but a scrape.
+    assert!(!rec.handle().render().contains("process_"));
+    let server = MetricsServer::start(loopback(), rec.scrape()).unwrap();
+    let resp = http(server.local_addr(), "GET", "/metrics");
+    assert_eq!(resp.status, 200);
+    let body = resp.body;
+
+    let rss = value(&body, names::PROCESS_RESIDENT_MEMORY_BYTES).expect("resident memory");
+    assert!(rss > 1024.0 * 1024.0, "resident memory {rss} bytes\n{body}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let start = value(&body, names::PROCESS_START_TIME_SECONDS).expect("start time");
+    assert!(
+        start > now - 24.0 * 3600.0 && start <= now + 1.0,
+        "start {start}, now {now}"
+    );
+    assert!(value(&body, names::PROCESS_THREADS).expect("threads") >= 2.0);
+    assert!(value(&body, names::PROCESS_OPEN_FDS).expect("open fds") >= 3.0);
+    assert!(
+        value(&body, names::PROCESS_CPU_SECONDS_TOTAL).is_some(),
+        "{body}"
+    );
+    // The catalog is the single source of the names and their help.
+    for line in body.lines().filter(|l| l.starts_with("process_")) {
+        let name = line.split([' ', '{']).next().unwrap();
+        assert!(
+            names::PROCESS.contains(&name),
+            "{name} is exported but not catalogued"
+        );
+    }
+    assert!(body.contains("# HELP process_resident_memory_bytes Resident memory size in bytes."));
+    assert!(body.contains("# TYPE process_cpu_seconds_total counter"));
+
+    // Another recorder's scrape never writes into this one.
+    let other = build_recorder().unwrap();
+    let _ = rec.scrape().render();
+    assert!(!other.handle().render().contains("process_"));
+}
+
 #[test]
 fn healthz_not_found_and_wrong_method() {
     let rec = build_recorder().unwrap();
-    let server = MetricsServer::start(loopback(), rec.handle()).unwrap();
+    let server = MetricsServer::start(loopback(), rec.scrape()).unwrap();
     let addr = server.local_addr();
 
     let health = http(addr, "GET", "/healthz");
@@ -124,7 +179,7 @@ fn healthz_not_found_and_wrong_method() {
 fn summary_uses_the_callback() {
     let rec = build_recorder().unwrap();
     let server =
-        MetricsServer::start_with_summary(loopback(), rec.handle(), || "42 proofs\n".to_owned())
+        MetricsServer::start_with_summary(loopback(), rec.scrape(), || "42 proofs\n".to_owned())
             .unwrap();
     let resp = http(server.local_addr(), "GET", "/summary");
     assert_eq!(resp.status, 200);
@@ -136,7 +191,7 @@ fn summary_uses_the_callback() {
 fn summary_callback_panic_is_a_500_and_the_server_survives() {
     let rec = build_recorder().unwrap();
     let server =
-        MetricsServer::start_with_summary(loopback(), rec.handle(), || panic!("boom")).unwrap();
+        MetricsServer::start_with_summary(loopback(), rec.scrape(), || panic!("boom")).unwrap();
     assert_eq!(http(server.local_addr(), "GET", "/summary").status, 500);
     assert_eq!(http(server.local_addr(), "GET", "/healthz").status, 200);
 }
@@ -144,11 +199,17 @@ fn summary_callback_panic_is_a_500_and_the_server_survives() {
 #[test]
 fn default_summary_lists_recorded_metrics_with_help() {
     let rec = build_recorder().unwrap();
-    let server = MetricsServer::start(loopback(), rec.handle()).unwrap();
+    // Nothing recorded, nothing collected: the summary says so.
+    let idle = default_summary(&rec.handle());
+    assert!(idle.contains("no metrics recorded yet"), "{idle}");
+    // The server's summary is of a fresh scrape: the process metrics are there.
+    let server = MetricsServer::start(loopback(), rec.scrape()).unwrap();
     let idle = http(server.local_addr(), "GET", "/summary");
     assert_eq!(idle.status, 200);
     assert!(
-        idle.body.contains("no metrics recorded yet"),
+        !idle.body.contains("no metrics recorded yet")
+            && idle.body.contains("process_resident_memory_bytes = ")
+            && idle.body.contains("Resident memory size in bytes."),
         "{}",
         idle.body
     );
@@ -175,7 +236,7 @@ fn default_summary_lists_recorded_metrics_with_help() {
 fn histograms_use_the_catalog_buckets() {
     let rec = build_recorder().unwrap();
     record_every_metric(&rec);
-    let server = MetricsServer::start(loopback(), rec.handle()).unwrap();
+    let server = MetricsServer::start(loopback(), rec.scrape()).unwrap();
     let body = http(server.local_addr(), "GET", "/metrics").body;
 
     assert!(
@@ -240,7 +301,7 @@ fn taken_port_is_a_typed_error_naming_the_address() {
     let squatter = TcpListener::bind(loopback()).unwrap();
     let taken = squatter.local_addr().unwrap();
     let rec = build_recorder().unwrap();
-    match MetricsServer::start(taken, rec.handle()) {
+    match MetricsServer::start(taken, rec.scrape()) {
         Err(err @ TelemetryError::Bind { addr, .. }) => {
             assert_eq!(addr, taken);
             assert!(err.to_string().contains(&taken.to_string()), "{err}");
@@ -263,7 +324,7 @@ fn wait_until_bindable(addr: SocketAddr) -> TcpListener {
 #[test]
 fn shutdown_joins_and_frees_the_port() {
     let rec = build_recorder().unwrap();
-    let server = MetricsServer::start(loopback(), rec.handle()).unwrap();
+    let server = MetricsServer::start(loopback(), rec.scrape()).unwrap();
     let addr = server.local_addr();
     assert_eq!(http(addr, "GET", "/healthz").status, 200);
 
@@ -278,7 +339,7 @@ fn shutdown_joins_and_frees_the_port() {
     drop(again);
 
     // Drop does the same as shutdown.
-    let server = MetricsServer::start(addr, rec.handle()).unwrap();
+    let server = MetricsServer::start(addr, rec.scrape()).unwrap();
     assert_eq!(server.local_addr(), addr);
     drop(server);
     drop(wait_until_bindable(addr));
@@ -312,4 +373,33 @@ fn upkeep_stops_promptly_and_rejects_a_zero_interval() {
             .any(|l| l == "vm_runtime_block_duration_seconds_count 50"),
         "{body}"
     );
+}
+
+#[test]
+fn prover_build_info_carries_every_catalogued_label() {
+    let rec = build_recorder().unwrap();
+    rec.record(|| {
+        set_prover_build_info(
+            "9.8.7",
+            "1x1-r4=aa,1x2-r4=bb".to_owned(),
+            "files",
+            roles::WORKER,
+        )
+    });
+    let body = rec.handle().render();
+    let line = body
+        .lines()
+        .find(|l| l.starts_with("supervm_prover_build_info{"))
+        .unwrap_or_else(|| panic!("no build info in\n{body}"));
+    assert!(line.ends_with("} 1"), "{line}");
+    for pair in [
+        "version=\"9.8.7\"",
+        "fingerprints=\"1x1-r4=aa,1x2-r4=bb\"",
+        "keys=\"files\"",
+        "role=\"worker\"",
+    ] {
+        assert!(line.contains(pair), "{pair} not in {line}");
+    }
+    let def = supervm_telemetry::find(names::PROVER_BUILD_INFO).unwrap();
+    assert_eq!(line.matches("=\"").count(), def.labels.len(), "{line}");
 }

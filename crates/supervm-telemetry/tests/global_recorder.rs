@@ -24,7 +24,7 @@ fn install_global_serves_catalog_metrics_once_per_process() {
         Err(TelemetryError::RecorderAlreadyInstalled)
     ));
 
-    let server = MetricsServer::start("127.0.0.1:0".parse().unwrap(), global.handle()).unwrap();
+    let server = MetricsServer::start("127.0.0.1:0".parse().unwrap(), global.scrape()).unwrap();
     let mut stream = TcpStream::connect(server.local_addr()).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
@@ -46,6 +46,13 @@ fn install_global_serves_catalog_metrics_once_per_process() {
     assert!(raw
         .lines()
         .any(|l| l == "vm_privacy_zk_parallel_batch_duration_seconds_bucket{le=\"0.5\"} 1"));
+
+    // The global recorder's scrape collects the process metrics into it.
+    let rss = raw
+        .lines()
+        .find_map(|l| l.strip_prefix("process_resident_memory_bytes "))
+        .and_then(|v| v.trim().parse::<f64>().ok());
+    assert!(matches!(rss, Some(b) if b > 0.0), "{raw}");
 
     server.shutdown();
     global.shutdown();

@@ -53,7 +53,7 @@ fn rule(reply: &Reply) -> String {
 fn server() -> MetricsServer {
     let rec = build_recorder().unwrap();
     rec.record(|| metrics::counter!(names::ZK_PARALLEL_PROOF_TOTAL).increment(2));
-    MetricsServer::start("127.0.0.1:0".parse().unwrap(), rec.handle()).unwrap()
+    MetricsServer::start("127.0.0.1:0".parse().unwrap(), rec.scrape()).unwrap()
 }
 
 #[test]

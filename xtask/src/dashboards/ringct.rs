@@ -10,11 +10,12 @@ use supervm_telemetry::labels::{MODE, OUTCOME, REASON, STATE};
 use supervm_telemetry::names::{
     CLUSTER_CLAIM_SECONDS, CLUSTER_JOBS_TOTAL, CLUSTER_LEASE_RENEWALS_TOTAL,
     CLUSTER_OLDEST_JOB_AGE_SECONDS, CLUSTER_PROVING_SECONDS, CLUSTER_QUEUE_DEPTH,
-    CLUSTER_RETRIES_TOTAL, FAST_FALLBACK_TOTAL, ZK_BATCH_VERIFY_DURATION_SECONDS,
-    ZK_BATCH_VERIFY_FAILED_TOTAL, ZK_BATCH_VERIFY_TOTAL, ZK_PARALLEL_AVG_LATENCY_MS,
-    ZK_PARALLEL_BATCHES_TOTAL, ZK_PARALLEL_BATCH_DURATION_SECONDS, ZK_PARALLEL_BATCH_LATENCY_MS,
-    ZK_PARALLEL_PROOF_DURATION_SECONDS, ZK_PARALLEL_PROOF_FAILED_TOTAL, ZK_PARALLEL_PROOF_TOTAL,
-    ZK_PARALLEL_TPS,
+    CLUSTER_RETRIES_TOTAL, FAST_FALLBACK_TOTAL, PROCESS_CPU_SECONDS_TOTAL,
+    PROCESS_RESIDENT_MEMORY_BYTES, PROCESS_START_TIME_SECONDS, PROVER_BUILD_INFO,
+    ZK_BATCH_VERIFY_DURATION_SECONDS, ZK_BATCH_VERIFY_FAILED_TOTAL, ZK_BATCH_VERIFY_TOTAL,
+    ZK_PARALLEL_AVG_LATENCY_MS, ZK_PARALLEL_BATCHES_TOTAL, ZK_PARALLEL_BATCH_DURATION_SECONDS,
+    ZK_PARALLEL_BATCH_LATENCY_MS, ZK_PARALLEL_PROOF_DURATION_SECONDS,
+    ZK_PARALLEL_PROOF_FAILED_TOTAL, ZK_PARALLEL_PROOF_TOTAL, ZK_PARALLEL_TPS,
 };
 
 use super::grafana::{
@@ -295,7 +296,13 @@ pub fn dashboard() -> Dashboard {
         ),
     ];
     let mut panels = panels;
-    panels.extend(cluster_row(stat_h + 5 * chart_h, stat_h, chart_h));
+    let cluster_y = stat_h + 5 * chart_h;
+    panels.extend(cluster_row(cluster_y, stat_h, chart_h));
+    panels.extend(process_row(
+        cluster_y + 1 + stat_h + 3 * chart_h,
+        stat_h,
+        chart_h,
+    ));
 
     Dashboard {
         uid: "supervm-ringct",
@@ -528,6 +535,91 @@ fn cluster_row(y: u32, stat_h: u32, chart_h: u32) -> Vec<Panel> {
                         sel(CLUSTER_LEASE_RENEWALS_TOTAL)
                     ),
                     "{{instance}}",
+                )],
+            },
+        ),
+    ]
+}
+
+/// The processes row: what every selected job runs and what it costs. Build
+/// info from the RingCT provers (the HTTP bench and the cluster workers,
+/// `supervm_prover_build_info`, told apart by `role`); uptime, memory and CPU
+/// from the `process_*` metrics that every SuperVM metrics endpoint (bench,
+/// worker and node) serves. Each series is per `job` and `instance`, so with
+/// `$job` on "All" the provers, the workers and the nodes all appear.
+fn process_row(y: u32, stat_h: u32, chart_h: u32) -> Vec<Panel> {
+    let ds = &DATASOURCE;
+    let half = GRID_WIDTH / 2;
+    let charts = y + 1 + stat_h;
+    vec![
+        Panel::row(25, ds, "Processes (provers, cluster workers, nodes)", y),
+        Panel::stat(
+            26,
+            ds,
+            PanelSpec {
+                title: "Prover builds",
+                description: "What each RingCT prover process runs, from supervm_prover_build_info (its value is always 1): \
+                              job, instance, role (bench: zk_parallel_http_bench; worker: ringct-prover-worker), \
+                              version and where its keys come from. The key fingerprints (shape=fingerprint) are in \
+                              its `fingerprints` label; a node's build is on the node dashboard.",
+                grid_pos: at(0, y + 1, half, stat_h),
+                unit: "none",
+                queries: vec![q(
+                    sel(PROVER_BUILD_INFO),
+                    "{{job}} {{instance}} {{role}} v{{version}} keys {{keys}}",
+                )],
+            },
+            (None, None),
+            Some(0),
+            Thresholds::absolute("blue", &[]),
+        )
+        .showing_names(),
+        Panel::stat(
+            27,
+            ds,
+            PanelSpec {
+                title: "Uptime",
+                description: "Time since each process started (process_start_time_seconds), for every selected job: \
+                              provers, cluster workers and nodes. A value that keeps dropping back means restarts.",
+                grid_pos: at(half, y + 1, half, stat_h),
+                unit: "s",
+                queries: vec![q(
+                    format!("time() - {}", sel(PROCESS_START_TIME_SECONDS)),
+                    "{{job}} {{instance}}",
+                )],
+            },
+            (Some(0.0), None),
+            Some(0),
+            Thresholds::absolute("blue", &[]),
+        ),
+        Panel::timeseries(
+            28,
+            ds,
+            PanelSpec {
+                title: "Resident memory by process",
+                description: "Resident memory (process_resident_memory_bytes) of each selected process: provers, \
+                              cluster workers and nodes. A prover or worker holds its proving keys in memory.",
+                grid_pos: at(0, charts, half, chart_h),
+                unit: "bytes",
+                queries: vec![q(
+                    sel(PROCESS_RESIDENT_MEMORY_BYTES),
+                    "{{job}} {{instance}}",
+                )],
+            },
+        ),
+        Panel::timeseries(
+            29,
+            ds,
+            PanelSpec {
+                title: "CPU by process (cores)",
+                description: "CPU time each selected process uses per second of wall time (1m rate of \
+                              process_cpu_seconds_total, user and system): 1 is one core busy. Provers, cluster \
+                              workers and nodes.",
+                grid_pos: at(half, charts, half, chart_h),
+                unit: "suffix: cores",
+                queries: vec![q(
+                    format!("rate({}[1m])", sel(PROCESS_CPU_SECONDS_TOTAL)),
+                    "{{job}} {{instance}}",
                 )],
             },
         ),

@@ -13,7 +13,10 @@
 //!
 //! It serves `/metrics`, `/summary`, `/healthz` and `/readyz` on
 //! `--metrics-addr` (default `127.0.0.1:9187`; port 0 picks a free port),
-//! through `supervm_telemetry`'s hardened HTTP stack. The endpoint starts
+//! through `supervm_telemetry`'s hardened HTTP stack: the cluster metrics,
+//! `supervm_prover_build_info` (version, `shape=fingerprint` of every key it
+//! holds, `keys="files"`, `role="worker"`, set once the keys are loaded) and
+//! the process metrics (`process_*`, read on every scrape). The endpoint starts
 //! before the keys load: `/healthz` answers at once, `/readyz` only once the
 //! keys are loaded and the first database connection has succeeded. When an
 //! option is given twice, the last one wins.
@@ -125,9 +128,18 @@ fn run(args: Args) -> Result<(), ClusterError> {
     // while the keys load, and a taken port fails before that work.
     let recorder = install_global(DEFAULT_UPKEEP_INTERVAL)
         .map_err(|e| ClusterError::Metrics(e.to_string()))?;
-    let server = MetricsServer::start(args.metrics_addr, recorder.handle())
+    let server = MetricsServer::start(args.metrics_addr, recorder.scrape())
         .map_err(|e| ClusterError::Metrics(e.to_string()))?;
     let keys = KeyRing::load_dir(&args.keys_dir)?;
+    // What this worker runs, as the HTTP bench says it: one metric and one
+    // dashboard panel for every prover process.
+    supervm_telemetry::set_prover_build_info(
+        env!("CARGO_PKG_VERSION"),
+        keys.describe(),
+        // A worker always loads its proving keys from files (`--keys-dir`).
+        supervm_telemetry::key_sources::FILES,
+        supervm_telemetry::roles::WORKER,
+    );
     eprintln!(
         "ringct-prover-worker {name}: {} slots, keys {}, metrics on http://{}/metrics",
         config.concurrency,

@@ -413,15 +413,15 @@ pub async fn readyz(State(shared): State<Arc<Shared>>) -> Result<&'static str, A
     }
 }
 
-/// Prometheus text exposition.
+/// Prometheus text exposition, with the process metrics read on every request.
 pub async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
     match &shared.metrics {
-        Some(handle) => (
+        Some(scrape) => (
             [(
                 header::CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8",
             )],
-            handle.render(),
+            scrape.render(),
         )
             .into_response(),
         None => ApiError::new(

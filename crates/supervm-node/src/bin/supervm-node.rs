@@ -168,7 +168,7 @@ fn serve(config: NodeConfig) -> Result<(), NodeError> {
     let recorder = supervm_telemetry::exporter::install_global(
         supervm_telemetry::exporter::DEFAULT_UPKEEP_INTERVAL,
     )?;
-    let node = Node::start(config, Some(recorder.handle()))?;
+    let node = Node::start(config, Some(recorder.scrape()))?;
     eprintln!(
         "supervm-node: ready; API on http://{}/v1, metrics on http://{}/metrics",
         node.api_addr(),

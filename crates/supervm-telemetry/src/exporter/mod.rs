@@ -1,5 +1,7 @@
-//! The Prometheus side of the catalog: a recorder configured from [`crate::CATALOG`]
-//! and its HTTP endpoint on the hardened stack of [`crate::http`]. Compiled only with the `exporter` feature.
+//! The Prometheus side of the catalog: a recorder configured from [`crate::CATALOG`],
+//! the process-metrics collector read on every scrape ([`Scrape`]), and the HTTP
+//! endpoint on the hardened stack of [`crate::http`]. Compiled only with the
+//! `exporter` feature.
 //!
 //! Typical binary or example:
 //!
@@ -9,7 +11,8 @@
 //!
 //! # fn main() -> Result<(), supervm_telemetry::TelemetryError> {
 //! let recorder = install_global(Duration::from_secs(5))?;
-//! let server = MetricsServer::start("127.0.0.1:9090".parse().unwrap(), recorder.handle())?;
+//! // Every scrape of /metrics reads the process metrics first (`Scrape`).
+//! let server = MetricsServer::start("127.0.0.1:9090".parse().unwrap(), recorder.scrape())?;
 //! println!("metrics on http://{}/metrics", server.local_addr());
 //! // ... run the workload; emit through `metrics::counter!(names::...)` ...
 //! server.shutdown();
@@ -22,6 +25,7 @@
 //! over) the process-wide recorder.
 
 mod recorder;
+mod scrape;
 mod server;
 
 pub use metrics_exporter_prometheus::{PrometheusHandle, PrometheusRecorder};
@@ -29,6 +33,7 @@ pub use recorder::{
     build_recorder, install_global, prometheus_builder, GlobalRecorder, LocalRecorder, Upkeep,
     DEFAULT_UPKEEP_INTERVAL,
 };
+pub use scrape::{ProcessMetrics, Scrape};
 pub use server::{default_summary, MetricsServer, Readiness, SummaryFn, METRICS_CONTENT_TYPE};
 
 pub use crate::error::TelemetryError;

@@ -1,6 +1,7 @@
 //! Building and installing the Prometheus recorder, and keeping it tidy.
 
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use metrics_exporter_prometheus::{
     Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
 };
 
-use super::TelemetryError;
+use super::{Scrape, TelemetryError};
 use crate::catalog::{describe_all, MetricKind, CATALOG};
 
 /// How often [`install_global`] callers usually run upkeep. The exporter drains
@@ -45,7 +46,7 @@ pub fn prometheus_builder() -> Result<PrometheusBuilder, TelemetryError> {
 /// [`LocalRecorder::handle`]. Meant for tests and for embedding.
 #[derive(Debug)]
 pub struct LocalRecorder {
-    recorder: PrometheusRecorder,
+    recorder: Arc<PrometheusRecorder>,
     handle: PrometheusHandle,
 }
 
@@ -53,6 +54,12 @@ impl LocalRecorder {
     /// A handle that renders this recorder's metrics.
     pub fn handle(&self) -> PrometheusHandle {
         self.handle.clone()
+    }
+
+    /// What a metrics endpoint renders: this recorder, with the process
+    /// metrics collected into it on every render.
+    pub fn scrape(&self) -> Scrape {
+        Scrape::local(self.handle.clone(), Arc::clone(&self.recorder))
     }
 
     /// The recorder itself (for `metrics::with_local_recorder` or composition).
@@ -63,7 +70,7 @@ impl LocalRecorder {
     /// Runs `f` with this recorder as the current thread's recorder, so the
     /// `metrics::counter!`/`gauge!`/`histogram!` calls inside land here.
     pub fn record<T>(&self, f: impl FnOnce() -> T) -> T {
-        metrics::with_local_recorder(&self.recorder, f)
+        metrics::with_local_recorder(self.recorder.as_ref(), f)
     }
 }
 
@@ -74,9 +81,9 @@ impl LocalRecorder {
 /// # Errors
 /// As [`prometheus_builder`].
 pub fn build_recorder() -> Result<LocalRecorder, TelemetryError> {
-    let recorder = prometheus_builder()?.build_recorder();
+    let recorder = Arc::new(prometheus_builder()?.build_recorder());
     let handle = recorder.handle();
-    metrics::with_local_recorder(&recorder, describe_all);
+    metrics::with_local_recorder(recorder.as_ref(), describe_all);
     Ok(LocalRecorder { recorder, handle })
 }
 
@@ -91,10 +98,16 @@ pub struct GlobalRecorder {
 }
 
 impl GlobalRecorder {
-    /// A handle that renders the global recorder's metrics (pass it to
-    /// [`super::MetricsServer::start`]).
+    /// A handle that renders the global recorder's metrics without collecting
+    /// the process metrics (an endpoint renders [`GlobalRecorder::scrape`]).
     pub fn handle(&self) -> PrometheusHandle {
         self.handle.clone()
+    }
+
+    /// What a metrics endpoint renders: the global recorder, with the process
+    /// metrics collected into it on every render.
+    pub fn scrape(&self) -> Scrape {
+        Scrape::global(self.handle.clone())
     }
 
     /// Stops the upkeep thread and waits for it.

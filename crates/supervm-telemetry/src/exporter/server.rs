@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
 
-use super::TelemetryError;
+use super::{Scrape, TelemetryError};
 use crate::catalog::{MetricKind, CATALOG};
 use crate::http::{error_response, harden, HttpServer};
 
@@ -45,14 +45,15 @@ impl Readiness {
 
 #[derive(Clone)]
 struct AppState {
-    handle: PrometheusHandle,
+    scrape: Scrape,
     summary: SummaryFn,
     ready: Readiness,
 }
 
 /// A running metrics endpoint.
 ///
-/// Routes (GET or HEAD): `/metrics` (Prometheus text format), `/summary`
+/// Routes (GET or HEAD): `/metrics` (Prometheus text format, with the
+/// process metrics read from the operating system on every request), `/summary`
 /// (human-readable text), `/healthz` (`ok` while the process answers) and
 /// `/readyz` (200 once [`MetricsServer::set_ready`] said so, 503 before);
 /// anything else is 404, another method 405 with `Allow`. Every request is
@@ -67,26 +68,27 @@ pub struct MetricsServer {
 }
 
 impl MetricsServer {
-    /// Serves `handle` on `addr`, with [`default_summary`] on `/summary`.
-    /// Port 0 picks a free port; read it back with [`MetricsServer::local_addr`].
+    /// Serves `scrape` on `addr`, with [`default_summary`] (of a fresh
+    /// scrape) on `/summary`. Port 0 picks a free port; read it back with
+    /// [`MetricsServer::local_addr`].
     ///
     /// # Errors
     /// [`TelemetryError::Bind`] (naming `addr`) if the address cannot be bound,
     /// [`TelemetryError::Runtime`] or [`TelemetryError::Spawn`] if the server
     /// thread cannot start.
-    pub fn start(addr: SocketAddr, handle: PrometheusHandle) -> Result<Self, TelemetryError> {
-        let summary_handle = handle.clone();
-        Self::start_with_summary(addr, handle, move || default_summary(&summary_handle))
+    pub fn start(addr: SocketAddr, scrape: Scrape) -> Result<Self, TelemetryError> {
+        let summary_scrape = scrape.clone();
+        Self::start_with_summary(addr, scrape, move || summarise(&summary_scrape.render()))
     }
 
-    /// Serves `handle` on `addr`, with `summary` producing the body of `/summary`.
+    /// Serves `scrape` on `addr`, with `summary` producing the body of `/summary`.
     /// A panic inside `summary` becomes a 500 response; the server keeps running.
     ///
     /// # Errors
     /// As [`MetricsServer::start`].
     pub fn start_with_summary<F>(
         addr: SocketAddr,
-        handle: PrometheusHandle,
+        scrape: Scrape,
         summary: F,
     ) -> Result<Self, TelemetryError>
     where
@@ -94,7 +96,7 @@ impl MetricsServer {
     {
         let ready = Readiness::default();
         let router = router(AppState {
-            handle,
+            scrape,
             summary: Arc::new(summary),
             ready: ready.clone(),
         });
@@ -139,7 +141,7 @@ fn router(state: AppState) -> Router {
 async fn metrics(State(app): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, METRICS_CONTENT_TYPE)],
-        app.handle.render(),
+        app.scrape.render(),
     )
         .into_response()
 }
@@ -184,13 +186,17 @@ async fn not_found() -> Response {
 /// The default `/summary` body: every catalogued metric that has been recorded,
 /// its current value(s) and its help text; histograms as count, sum and mean.
 pub fn default_summary(handle: &PrometheusHandle) -> String {
-    let rendered = handle.render();
+    summarise(&handle.render())
+}
+
+/// [`default_summary`] of an exposition already rendered.
+fn summarise(rendered: &str) -> String {
     let mut out = String::from("SuperVM telemetry summary\n");
     let mut any = false;
     for def in CATALOG {
         let lines: Vec<String> = match def.kind {
-            MetricKind::Histogram => histogram_lines(&rendered, def.name),
-            MetricKind::Counter | MetricKind::Gauge => samples(&rendered, def.name)
+            MetricKind::Histogram => histogram_lines(rendered, def.name),
+            MetricKind::Counter | MetricKind::Gauge => samples(rendered, def.name)
                 .map(|(series, value)| format!("  {series} = {value}"))
                 .collect(),
         };
