@@ -291,17 +291,24 @@ pub fn prove_on(
 }
 
 /// The proving key of the payment's shape from `keys_dir`, refused with
-/// [`ProverError::FingerprintMismatch`] unless its fingerprint is the one
+/// [`WalletError::ProvingKeyMismatch`] unless its fingerprint is the one
 /// the node verifies with.
 pub fn load_proving_keys(
     prepared: &Prepared,
     keys_dir: &Path,
 ) -> Result<Arc<RingCtKeys>, WalletError> {
-    Ok(Arc::new(load_keys(
-        keys_dir,
-        prepared.shape,
-        Some(prepared.fingerprint),
-    )?))
+    match load_keys(keys_dir, prepared.shape, Some(prepared.fingerprint)) {
+        Ok(keys) => Ok(Arc::new(keys)),
+        Err(ProverError::FingerprintMismatch { expected, found }) => {
+            Err(WalletError::ProvingKeyMismatch {
+                shape: prepared.shape.to_string(),
+                path: proving_key_path(keys_dir, prepared.shape),
+                expected,
+                found,
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The proving threads of the local prover (`RINGCT_PAR_THREADS`'s default).
