@@ -334,12 +334,8 @@ pub fn estimate_proving(
         return Ok(None);
     }
     estimate(measured, || {
-        let c = calibrate(keys, &prepared.witness)?;
-        Ok(calibrated_seconds(
-            &c,
-            &ProofWork::of(keys),
-            local_threads(),
-        ))
+        let c = calibrate(keys, &prepared.witness, local_threads())?;
+        Ok(calibrated_seconds(&c, &ProofWork::of(keys)))
     })
     .map(Some)
 }

@@ -355,8 +355,8 @@ fn prove_with_bar(
                 )
             } else {
                 format!(
-                    "~{:.0} s left ({} {:.1} s)",
-                    p.remaining.as_secs_f64().ceil(),
+                    "~{:.1} s left ({} {:.1} s)",
+                    p.remaining.as_secs_f64(),
                     e.label(),
                     e.seconds
                 )
@@ -392,11 +392,11 @@ fn prove_with_bar(
         })
     });
     match &proved {
-        Ok(_) => {
-            draw(start.elapsed(), true);
+        Ok((_, took)) => {
+            draw(*took, true);
             bar.finish();
         }
-        Err(_) => bar.abandon(),
+        Err(_) => bar.abandon_with_message("no proof"),
     }
     proved
 }
