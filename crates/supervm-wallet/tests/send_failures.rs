@@ -158,11 +158,21 @@ fn a_proof_that_fails_spends_nothing_and_changes_nothing() {
     }
     assert_untouched(&alice, &client, &before, "proof rejected");
 
-    // With the node's key the same payment goes through.
-    let paid = with_keys(&node_dir).ok(&pay);
+    // With the node's key the same payment goes through; with `--json` its
+    // standard output is the one JSON object (no progress bar).
+    let run = with_keys(&node_dir).run(&pay);
+    assert!(run.ok, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let paid: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
     assert_eq!(paid["shape"], SHAPE);
+    assert!(paid["prove_seconds"].as_f64().unwrap() > 0.0);
     let (state, at_node) = saved(&alice, &client);
     assert_eq!(state.sent.len(), 1);
+    // The measured time is kept: the next estimate for the shape is measured.
+    assert_eq!(
+        state.prove_seconds.get(SHAPE).copied(),
+        paid["prove_seconds"].as_f64()
+    );
     assert_eq!(at_node.iter().filter(|(spent, _)| *spent).count(), 1);
     let bob = Wallet::new(dir.path().join("bob.wallet"), &node.base, &node_dir);
     assert_eq!(bob.ok(&["sync"])["balance"], 3 * UNIT);
