@@ -6,7 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
 use ringct_circuit::{NetworkId, Note};
 use serde_json::json;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -320,7 +320,7 @@ fn do_sync(
 /// error; hidden with `--json`): its length is the estimate, it advances with
 /// elapsed time, says when the proof runs longer than estimated, and is full
 /// when the proof is done. Without an estimate (a first proof on the
-/// cluster) a spinner shows the elapsed time.
+/// cluster, or no bar to show) a spinner shows the elapsed time.
 fn prove_with_bar(
     cli: &Cli,
     prepared: &send::Prepared,
@@ -620,7 +620,15 @@ fn run(cli: Cli) -> Result<(), WalletError> {
             }
             let shape = prepared.shape.to_string();
             let keys = send::load_proving_keys(&prepared, keys_dir)?;
-            let estimate = send::estimate_proving(&state, &prepared, &keys, &backend)?;
+            // The estimate (a calibration for a shape's first proof) only
+            // where the bar is seen: not with --json, nor off a terminal
+            // (scripts and benchmarks do not pay for it).
+            let shows_bar = !cli.json && std::io::stderr().is_terminal();
+            let estimate = if shows_bar {
+                send::estimate_proving(&state, &prepared, &keys, &backend)?
+            } else {
+                None
+            };
             let proved = prove_with_bar(&cli, &prepared, keys, &backend, estimate);
             let (tx, took) = proved?;
             state
