@@ -11,6 +11,34 @@ pub const MAX_RESPONSE_BYTES: u64 = 16 << 20;
 /// Most notes per `/v1/notes` page (the node's own bound).
 pub const PAGE: usize = 1000;
 
+/// The node's `error` rules (the `rule` field of its JSON errors) that mean a
+/// key image of the transaction is already spent (`KeyImageSpent`, the
+/// runtime's `ErrorKind` name) or spent by a pending transaction
+/// (`key_image_pending`, the node's own rule). Matched exactly: a renamed
+/// rule fails the test `node_rules`, which reads them from the node's crates.
+pub const DOUBLE_SPEND_RULES: [&str; 2] = ["KeyImageSpent", "key_image_pending"];
+
+/// The node's rule for a proof that does not verify under its verifying key
+/// (the runtime's `ErrorKind::InvalidProof`).
+pub const INVALID_PROOF_RULE: &str = "InvalidProof";
+
+/// What a refusal of `POST /v1/transactions` means for the wallet: a double
+/// spend ([`DOUBLE_SPEND_RULES`]), a proof the node does not accept
+/// ([`INVALID_PROOF_RULE`]) or another refusal, kept as it came.
+pub fn classify_refusal(refusal: WalletError) -> WalletError {
+    match refusal {
+        WalletError::NodeRefused { rule, message, .. }
+            if DOUBLE_SPEND_RULES.contains(&rule.as_str()) =>
+        {
+            WalletError::DoubleSpend(format!("{rule}: {message}"))
+        }
+        WalletError::NodeRefused { rule, message, .. } if rule == INVALID_PROOF_RULE => {
+            WalletError::ProofRejected(message)
+        }
+        other => other,
+    }
+}
+
 /// One ledger note as the node serves it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NoteJson {
@@ -213,7 +241,9 @@ impl NodeClient {
     }
 
     /// Submits canonical transaction bytes; returns the id. A refusal because a
-    /// key image is spent or pending is [`WalletError::DoubleSpend`].
+    /// key image is spent or pending is [`WalletError::DoubleSpend`], one
+    /// because the proof does not verify is [`WalletError::ProofRejected`]
+    /// (see [`classify_refusal`]).
     pub fn submit(&self, bytes: &[u8]) -> Result<String, WalletError> {
         let url = format!("{}/v1/transactions", self.base);
         let resp = self
@@ -225,16 +255,55 @@ impl NodeClient {
                 url: url.clone(),
                 reason: e.to_string(),
             })?;
-        match Self::read::<Submitted>(&url, resp, 202) {
-            Ok(s) => Ok(s.id),
-            Err(WalletError::NodeRefused { rule, message, .. })
-                if rule.to_ascii_lowercase().contains("key_image")
-                    || rule.contains("KeyImage")
-                    || rule == "conflict" =>
-            {
-                Err(WalletError::DoubleSpend(format!("{rule}: {message}")))
-            }
-            Err(e) => Err(e),
+        Self::read::<Submitted>(&url, resp, 202)
+            .map(|s| s.id)
+            .map_err(classify_refusal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(rule: &str) -> WalletError {
+        WalletError::NodeRefused {
+            url: "http://node/v1/transactions".into(),
+            status: 409,
+            rule: rule.into(),
+            message: "why".into(),
         }
+    }
+
+    #[test]
+    fn refusals_are_classified_by_the_exact_rule() {
+        for rule in DOUBLE_SPEND_RULES {
+            match classify_refusal(refused(rule)) {
+                WalletError::DoubleSpend(m) => assert_eq!(m, format!("{rule}: why")),
+                other => panic!("{rule}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            classify_refusal(refused("InvalidProof")),
+            WalletError::ProofRejected(m) if m == "why"
+        ));
+        // Near misses and other rules are kept as they came: no substring match.
+        for rule in [
+            "DuplicateKeyImage",
+            "KeyImageCountMismatch",
+            "key_image",
+            "keyimagespent",
+            "conflict",
+            "already_pending",
+            "invalid_proof",
+        ] {
+            assert!(
+                matches!(classify_refusal(refused(rule)), WalletError::NodeRefused { rule: r, .. } if r == rule),
+                "{rule}"
+            );
+        }
+        assert!(matches!(
+            classify_refusal(WalletError::AmountOverflow),
+            WalletError::AmountOverflow
+        ));
     }
 }

@@ -197,6 +197,24 @@ pub enum WalletError {
     /// The node refuses the spend because a key image is already spent or pending.
     #[error("double spend refused by the node: {0}; run `sync` to refresh spent notes")]
     DoubleSpend(String),
+    /// The local proving key for the shape is not the key the node verifies
+    /// with (another setup): a proof from it would be refused, so none is made.
+    #[error("the proving key {path} for {shape} has fingerprint {found}, but the node verifies {shape} with {expected}; no proof was made and nothing was sent. Install the node's proving key for {shape}")]
+    ProvingKeyMismatch {
+        /// The shape.
+        shape: String,
+        /// The key file.
+        path: PathBuf,
+        /// The node's fingerprint.
+        expected: String,
+        /// The local key's.
+        found: String,
+    },
+    /// The node refused the proof: it does not verify under the node's
+    /// verifying key although the local proving key has the node's
+    /// fingerprint (a key file whose proving part comes from another setup).
+    #[error("the node rejected the proof ({0}); nothing was spent. The local proving key has the node's fingerprint, so its proving part most likely comes from another setup: install the node's proving key for this shape")]
+    ProofRejected(String),
     /// A committed transaction that failed.
     #[error("transaction {id} failed in block {height}: {kind}: {message}")]
     TxFailed {
@@ -271,6 +289,8 @@ impl WalletError {
             LedgerTooSmall { .. } => "ledger_too_small",
             ViewOnly(_) => "view_only",
             DoubleSpend(_) => "double_spend",
+            ProofRejected(_) => "proof_rejected",
+            ProvingKeyMismatch { .. } => "proving_key_mismatch",
             TxFailed { .. } => "tx_failed",
             ReceiptTimeout { .. } => "receipt_timeout",
             KeyImages(_) => "key_images",

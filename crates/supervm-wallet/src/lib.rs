@@ -10,6 +10,8 @@
 //! - scanning the ledger ([`sync`]), ring member selection ([`decoys`]) and
 //!   building, proving and submitting payments ([`send`]) through the node's
 //!   `/v1` API ([`client`]);
+//! - the proving-time estimate and progress of a payment's proof
+//!   ([`estimate`]);
 //! - amounts in base units and their decimal form ([`amount`]);
 //! - the `supervm-wallet` CLI (src/bin).
 //!
@@ -31,6 +33,7 @@ pub mod amount;
 pub mod client;
 pub mod decoys;
 pub mod error;
+pub mod estimate;
 pub mod file;
 pub mod keys;
 pub mod memo;

@@ -4,12 +4,13 @@
 //! and builds the witness (every rule checked natively); [`prove`] proves it
 //! with the local prover, [`prove_on`] on the backend `RINGCT_PROVER` names; [`submit`] sends it and marks the inputs pending;
 //! [`wait`] polls for the receipt. The CLI drives the four steps with a
-//! progress bar around [`prove`].
+//! progress bar around [`prove_with`], sized by [`estimate_proving`].
 
 use crate::address::Address;
 use crate::client::{NodeClient, Receipt, Status};
 use crate::decoys::{pick_ring, DecoyParams, RingReport};
 use crate::error::WalletError;
+use crate::estimate::{calibrate, calibrated_seconds, estimate, ProofWork, ProveEstimate};
 use crate::memo::encrypt_note;
 use crate::state::{fe_hex, OwnedNote, SentRecord, WalletState};
 use rand::seq::SliceRandom;
@@ -20,7 +21,9 @@ use ringct_circuit::{
 };
 use ringct_cluster::{batch_prover, Backend};
 use ringct_prover::keyfile::{load_keys, proving_key_path};
-use ringct_prover::{Fingerprint, ParallelProveConfig, ProverError, RingCtParallelProver};
+use ringct_prover::{
+    Fingerprint, ParallelProveConfig, ProverError, RingCtKeys, RingCtParallelProver,
+};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -284,11 +287,66 @@ pub fn prove_on(
     keys_dir: &Path,
     backend: &Backend,
 ) -> Result<(PrivateTx, Duration), WalletError> {
-    let keys = Arc::new(load_keys(
-        keys_dir,
-        prepared.shape,
-        Some(prepared.fingerprint),
-    )?);
+    prove_with(prepared, load_proving_keys(prepared, keys_dir)?, backend)
+}
+
+/// The proving key of the payment's shape from `keys_dir`, refused with
+/// [`WalletError::ProvingKeyMismatch`] unless its fingerprint is the one
+/// the node verifies with.
+pub fn load_proving_keys(
+    prepared: &Prepared,
+    keys_dir: &Path,
+) -> Result<Arc<RingCtKeys>, WalletError> {
+    match load_keys(keys_dir, prepared.shape, Some(prepared.fingerprint)) {
+        Ok(keys) => Ok(Arc::new(keys)),
+        Err(ProverError::FingerprintMismatch { expected, found }) => {
+            Err(WalletError::ProvingKeyMismatch {
+                shape: prepared.shape.to_string(),
+                path: proving_key_path(keys_dir, prepared.shape),
+                expected,
+                found,
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The proving threads of the local prover (`RINGCT_PAR_THREADS`'s default).
+pub fn local_threads() -> usize {
+    ParallelProveConfig::default().threads
+}
+
+/// How long proving `prepared` should take: the time this wallet last
+/// measured for the shape, else (local prover only) a calibration on this
+/// machine ([`crate::estimate`]). `None` for a first proof on the cluster,
+/// whose machines this wallet cannot time.
+pub fn estimate_proving(
+    state: &WalletState,
+    prepared: &Prepared,
+    keys: &RingCtKeys,
+    backend: &Backend,
+) -> Result<Option<ProveEstimate>, WalletError> {
+    let measured = state
+        .prove_seconds
+        .get(&prepared.shape.to_string())
+        .copied();
+    if matches!(backend, Backend::Postgres(_)) && measured.is_none() {
+        return Ok(None);
+    }
+    estimate(measured, || {
+        let c = calibrate(keys, &prepared.witness, local_threads())?;
+        Ok(calibrated_seconds(&c, &ProofWork::of(keys)))
+    })
+    .map(Some)
+}
+
+/// Proves `prepared` with `keys` on `backend`; returns the transaction and
+/// the proving time.
+pub fn prove_with(
+    prepared: &Prepared,
+    keys: Arc<RingCtKeys>,
+    backend: &Backend,
+) -> Result<(PrivateTx, Duration), WalletError> {
     let config = ParallelProveConfig {
         shape: prepared.shape,
         ..ParallelProveConfig::default()

@@ -51,16 +51,29 @@ fn commitment(url: &str, hex_text: &str) -> Result<NoteCommitment, WalletError> 
     field_from_bytes(&bytes).map(NoteCommitment).ok_or_else(bad)
 }
 
-/// Scans from `state.scanned` to the tip, a page at a time, calling `save`
-/// after every page (so an interrupted sync resumes where it stopped) and
-/// `progress(done, total)`; then refreshes spent status by key images and
-/// the status of our pending payments.
+/// Scans from `state.scanned` to the tip, a page of [`PAGE`] notes at a
+/// time, calling `save` after every page (so an interrupted sync resumes
+/// where it stopped) and `progress(done, total)`; then refreshes spent
+/// status by key images and the status of our pending payments.
 pub fn sync(
     state: &mut WalletState,
     client: &NodeClient,
     save: &mut dyn FnMut(&WalletState) -> Result<(), WalletError>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<SyncReport, WalletError> {
+    sync_paged(state, client, PAGE, save, progress)
+}
+
+/// [`sync`] with pages of `page` notes (bounded to 1..=[`PAGE`]; tests use
+/// small pages to interrupt a sync after its first saved page).
+pub fn sync_paged(
+    state: &mut WalletState,
+    client: &NodeClient,
+    page: usize,
+    save: &mut dyn FnMut(&WalletState) -> Result<(), WalletError>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<SyncReport, WalletError> {
+    let page_size = page.clamp(1, PAGE);
     let status = check_network(state, client)?;
     let network = state.network_id()?;
     let view = state.view_key()?;
@@ -81,7 +94,7 @@ pub fn sync(
     let mut total = status.notes;
     progress(state.scanned, total);
     while state.scanned < total {
-        let page = client.notes(state.scanned, PAGE)?;
+        let page = client.notes(state.scanned, page_size)?;
         total = total.max(page.total);
         if page.notes.is_empty() {
             break;

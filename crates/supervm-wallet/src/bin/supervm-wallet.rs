@@ -6,13 +6,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
 use ringct_circuit::{NetworkId, Note};
 use serde_json::json;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use supervm_wallet::amount::{format_amount, parse_amount};
 use supervm_wallet::client::NodeClient;
 use supervm_wallet::decoys::DecoyParams;
+use supervm_wallet::estimate::{progress, ProveEstimate};
 use supervm_wallet::file::{KdfParams, WalletFile};
 use supervm_wallet::memo::encrypt_note;
 use supervm_wallet::send::{self, PaymentRequest};
@@ -315,6 +316,91 @@ fn do_sync(
     Ok(report)
 }
 
+/// Proves on a worker thread while this one draws the bar (on standard
+/// error; hidden with `--json`): its length is the estimate, it advances with
+/// elapsed time, says when the proof runs longer than estimated, and is full
+/// when the proof is done. Without an estimate (a first proof on the
+/// cluster, or no bar to show) a spinner shows the elapsed time.
+fn prove_with_bar(
+    cli: &Cli,
+    prepared: &send::Prepared,
+    keys: std::sync::Arc<ringct_prover::RingCtKeys>,
+    backend: &ringct_cluster::Backend,
+    estimate: Option<ProveEstimate>,
+) -> Result<(ringct_circuit::PrivateTx, Duration), WalletError> {
+    let shape = prepared.shape.to_string();
+    let bar = if cli.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(1)
+    };
+    let draw = |elapsed: Duration, done: bool| match estimate {
+        Some(e) => {
+            let p = progress(elapsed, e.seconds, done);
+            bar.set_length(p.length);
+            bar.set_position(p.position);
+            bar.set_message(if done {
+                format!(
+                    "proved in {:.1} s ({} {:.1} s)",
+                    elapsed.as_secs_f64(),
+                    e.label(),
+                    e.seconds
+                )
+            } else if p.overrun {
+                format!(
+                    "longer than estimated ({:.1} s, {}): {:.0} s so far",
+                    e.seconds,
+                    e.label(),
+                    elapsed.as_secs_f64()
+                )
+            } else {
+                format!(
+                    "~{:.1} s left ({} {:.1} s)",
+                    p.remaining.as_secs_f64(),
+                    e.label(),
+                    e.seconds
+                )
+            });
+        }
+        None => bar.set_message(format!(
+            "{:.0} s (no estimate: first proof of {shape} on the cluster)",
+            elapsed.as_secs_f64()
+        )),
+    };
+    bar.set_style(match estimate {
+        Some(_) => ProgressStyle::with_template(&format!(
+            "proving {shape} {{bar:30}} {{percent:>3}}% {{msg}}"
+        ))
+        .expect("constant template"),
+        None => ProgressStyle::with_template(&format!("{{spinner}} proving {shape} {{msg}}"))
+            .expect("constant template"),
+    });
+    let start = Instant::now();
+    let proved = std::thread::scope(|scope| {
+        let job = scope.spawn(|| send::prove_with(prepared, keys, backend));
+        while !job.is_finished() {
+            draw(start.elapsed(), false);
+            if estimate.is_none() {
+                bar.tick();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        job.join().unwrap_or_else(|_| {
+            Err(WalletError::Prover(ringct_prover::ProverError::Backend(
+                "the proving thread panicked".into(),
+            )))
+        })
+    });
+    match &proved {
+        Ok((_, took)) => {
+            draw(*took, true);
+            bar.finish();
+        }
+        Err(_) => bar.abandon_with_message("no proof"),
+    }
+    proved
+}
+
 fn run(cli: Cli) -> Result<(), WalletError> {
     match &cli.command {
         Command::New { network: net, kdf } => {
@@ -533,23 +619,17 @@ fn run(cli: Cli) -> Result<(), WalletError> {
                 }
             }
             let shape = prepared.shape.to_string();
-            let estimate = state.prove_seconds.get(&shape).copied();
-            let spinner = if cli.json {
-                ProgressBar::hidden()
+            let keys = send::load_proving_keys(&prepared, keys_dir)?;
+            // The estimate (a calibration for a shape's first proof) only
+            // where the bar is seen: not with --json, nor off a terminal
+            // (scripts and benchmarks do not pay for it).
+            let shows_bar = !cli.json && std::io::stderr().is_terminal();
+            let estimate = if shows_bar {
+                send::estimate_proving(&state, &prepared, &keys, &backend)?
             } else {
-                ProgressBar::new_spinner()
+                None
             };
-            spinner.set_style(
-                ProgressStyle::with_template("{spinner} {msg} {elapsed}")
-                    .expect("constant template"),
-            );
-            spinner.set_message(match estimate {
-                Some(s) => format!("proving {shape} (last time {s:.1} s)"),
-                None => format!("proving {shape}"),
-            });
-            spinner.enable_steady_tick(Duration::from_millis(120));
-            let proved = send::prove_on(&prepared, keys_dir, &backend);
-            spinner.finish_and_clear();
+            let proved = prove_with_bar(&cli, &prepared, keys, &backend, estimate);
             let (tx, took) = proved?;
             state
                 .prove_seconds

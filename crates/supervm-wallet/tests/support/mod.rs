@@ -124,6 +124,7 @@ pub struct Wallet {
 pub struct Run {
     pub ok: bool,
     pub json: serde_json::Value,
+    pub stdout: String,
     pub stderr: String,
 }
 
@@ -161,6 +162,7 @@ impl Wallet {
         Run {
             ok: out.status.success(),
             json,
+            stdout: stdout.clone().into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
