@@ -284,6 +284,15 @@ fn bad_requests_get_json_errors() {
         );
         assert!(body["message"].is_string());
     }
+    // The message names the broken field.
+    let (_, body) = post(&a, &url, "application/json", &short_proof);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid field proof: expected 384 hex digits"),
+        "{body}"
+    );
     // 405 keeps its Allow header and gets a JSON body.
     let mut r = a.delete(&format!("{base}/v1/status")).call().unwrap();
     assert_eq!(r.status().as_u16(), 405);
