@@ -7,7 +7,9 @@
 //! replay from genesis reproduces every block's state digest and receipts.
 //!
 //! `SUPERVM_CRASH_KILLS` (default 10) and `SUPERVM_CRASH_SEED` (default 7) set the number
-//! of kills and the seed; `cargo xtask crash --kills N` runs the long version. The
+//! of kills and the seed; `cargo xtask crash --kills N` runs the long version.
+//! `SUPERVM_NODE_BIN` runs another `supervm-node` binary (for a long run, a copy of the
+//! one built, out of reach of other builds into a shared target dir). The
 //! fixture holds [`PRIVATE_PER_ROUND`] private spends per kill, so the stream stays
 //! mixed however long the run.
 

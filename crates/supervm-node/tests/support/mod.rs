@@ -319,9 +319,18 @@ pub struct Proc {
     pub metrics: String,
 }
 
+/// The `supervm-node` binary to run: `$SUPERVM_NODE_BIN` if set, else the one cargo
+/// built for this test. A long run sets it to a copy, so that another build into a
+/// shared target dir cannot swap the binary between two restarts.
+pub fn node_binary() -> PathBuf {
+    std::env::var_os("SUPERVM_NODE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_supervm-node")))
+}
+
 /// `supervm-node` with the fixture's keys and `data_dir`, and these arguments.
 pub fn command(data_dir: &Path, args: &[&str]) -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_supervm-node"));
+    let mut c = std::process::Command::new(node_binary());
     c.arg("--data-dir")
         .arg(data_dir)
         .arg("--keys-dir")
