@@ -12,15 +12,24 @@
 //!    one of its key images or creates one of its commitments;
 //! 6. its proof is verified in the shape's [`VerifyQueue`], batched with other
 //!    submitters' proofs; at most `max_verifying` proofs wait at once;
-//! 7. under the lock order chain (read) → mempool, the checks of 3 and 5 that depend on
-//!    state are repeated (a block may have committed meanwhile) and the mempool's bounds
-//!    are checked as the transaction is inserted.
+//! 7. under the lock order chain (read) → mempool, the node is checked again not to be
+//!    shutting down, the checks of 3 and 5 that depend on state are repeated (a block may
+//!    have committed meanwhile) and the mempool's bounds are checked as the transaction
+//!    is inserted.
+//!
+//! Why 1 is checked again in 7: an admission runs on a blocking thread and outlives its
+//! request when the API's timeout answers 408 first, so it may reach the insertion after
+//! shutdown began. Shutdown sets `shutting_down` before it tells the producer to stop,
+//! and the producer exits only after finding the pool empty under the mempool lock; so
+//! an insertion that checks the flag under that lock either happens before the
+//! producer's last look (and is committed) or sees the flag and is refused. Nothing is
+//! admitted that no block will ever hold.
 //!
 //! The verdict's key ([`supervm_runtime::VerdictKey`]) goes into the mempool entry, so the
 //! block producer does not verify the proof again unless what it depends on changed.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use ringct_circuit::TxId;
@@ -57,13 +66,15 @@ pub struct Admission {
 
 impl Admission {
     /// Checks `tx` and admits it into `mempool`; returns its id. Blocks while its proof
-    /// is verified. Counts the outcome in the admission metrics.
+    /// is verified. Counts the outcome in the admission metrics. `shutting_down` is read
+    /// at the start and again under the mempool lock, just before the insertion: once it
+    /// is set, nothing more is admitted ([`NodeError::ShuttingDown`]).
     pub fn submit(
         &self,
         tx: Transaction,
         chain: &RwLock<Chain>,
         mempool: &Mutex<Mempool>,
-        shutting_down: bool,
+        shutting_down: &AtomicBool,
     ) -> Result<TxId, NodeError> {
         let kind = match &tx {
             Transaction::Private(_) => "private",
@@ -82,9 +93,9 @@ impl Admission {
         tx: Transaction,
         chain: &RwLock<Chain>,
         mempool: &Mutex<Mempool>,
-        shutting_down: bool,
+        shutting_down: &AtomicBool,
     ) -> Result<TxId, NodeError> {
-        if shutting_down {
+        if shutting_down.load(Ordering::Acquire) {
             return Err(NodeError::ShuttingDown);
         }
         let bytes = tx.to_bytes()?;
@@ -133,6 +144,10 @@ impl Admission {
         // Final checks and insertion: chain (read) → mempool, so no block commits between.
         let chain = read(chain)?;
         let mut pool = lock(mempool)?;
+        // Shutdown may have begun while this admission waited (see the module doc).
+        if shutting_down.load(Ordering::Acquire) {
+            return Err(NodeError::ShuttingDown);
+        }
         not_known(&id, chain.store(), &pool)?;
         if let Transaction::Private(p) = &tx {
             let state = chain.vm().state();

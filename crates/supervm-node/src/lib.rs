@@ -26,7 +26,12 @@
 //!   blocks all have explicit limits;
 //! - answer bad input with a panic or a 5xx: every refusal is a 4xx JSON error naming the
 //!   rule ([`error::NodeError::rule`]);
+//! - admit a transaction once shutdown began, even one whose request already timed out
+//!   (the flag is checked again under the mempool lock before the insert);
 //! - claim consensus: one node orders its blocks alone; there is no p2p and no BFT yet;
+//! - bind a socket outside [`Node::start`], which binds only the configured API and
+//!   metrics listeners, or install a metrics recorder (the binary does, and passes its
+//!   handle);
 //! - use `unsafe`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

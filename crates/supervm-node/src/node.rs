@@ -55,12 +55,9 @@ impl Shared {
     /// Admits `tx` (see [`crate::admission`]); wakes the producer when a block's worth
     /// waits.
     pub fn submit(&self, tx: Transaction) -> Result<TxId, NodeError> {
-        let id = self.admission.submit(
-            tx,
-            &self.chain,
-            &self.mempool,
-            self.shutting_down.load(Ordering::Acquire),
-        )?;
+        let id = self
+            .admission
+            .submit(tx, &self.chain, &self.mempool, &self.shutting_down)?;
         if admission::lock(&self.mempool)?.waiting() >= self.config.block_max_txs {
             self.signal.full();
         }

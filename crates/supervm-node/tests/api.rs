@@ -109,6 +109,57 @@ fn every_endpoint_round_trips() {
         false
     );
 
+    // Private, as JSON: the same id as its canonical bytes, verified and committed.
+    let tx = private(3);
+    let json = supervm_node::wire::TxJson::of(&tx).unwrap();
+    let text = serde_json::to_vec(&json).unwrap();
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&text).unwrap()["type"],
+        "private"
+    );
+    let (s, body) = post(
+        &a,
+        &format!("{base}/v1/transactions"),
+        "application/json",
+        &text,
+    );
+    assert_eq!(s, 202, "{body}");
+    let json_id = body["id"].as_str().unwrap().to_owned();
+    assert_eq!(json_id, tx.id().unwrap().to_string());
+    let receipt = wait_committed(&a, &base, &json_id);
+    assert_eq!(receipt["success"], true, "{receipt}");
+    assert_eq!(receipt["path"], "privacy");
+    let (_, block) = get(&a, &format!("{base}/v1/blocks/{}", receipt["height"]));
+    let k = block["tx_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|t| t == &json_id)
+        .unwrap();
+    assert_eq!(block["txs"][k], hex::encode(tx.to_bytes().unwrap()));
+    let ki = hex::encode(ringct_circuit::encoding::field_to_bytes(
+        &fixture().private[3].key_images[0].0,
+    ));
+    assert_eq!(
+        get(&a, &format!("{base}/v1/key-images/{ki}")).1["spent_by"],
+        json_id
+    );
+    assert_eq!(
+        get(&a, &format!("{base}/v1/notes?limit=1")).1["total"],
+        total + 2
+    );
+    // Sent again as JSON: already committed.
+    let (s, body) = post(
+        &a,
+        &format!("{base}/v1/transactions"),
+        "application/json",
+        &text,
+    );
+    assert_eq!(
+        (s, body["error"].as_str().unwrap()),
+        (409, "already_committed")
+    );
+
     // The OpenAPI document lists every endpoint.
     let (s, doc) = get(&a, &format!("{base}/v1/openapi.json"));
     assert_eq!(s, 200);
@@ -131,7 +182,38 @@ fn bad_requests_get_json_errors() {
     let (node, base) = start(dir.path(), |c| c.api_max_body_bytes = 4096);
     let a = agent();
     let url = format!("{base}/v1/transactions");
+    // A private transaction as JSON, broken one way at a time.
+    let private_json = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let json = supervm_node::wire::TxJson::of(&private(3)).unwrap();
+        let mut value = serde_json::to_value(&json).unwrap();
+        edit(&mut value);
+        serde_json::to_vec(&value).unwrap()
+    };
+    let short_proof = private_json(&|v| v["proof"] = "00".repeat(191).into());
+    let big_key_image = private_json(&|v| v["key_images"][0] = "ff".repeat(32).into());
+    let no_key_image = private_json(&|v| v["key_images"] = serde_json::json!([]));
+    let extra_field = private_json(&|v| v["value"] = 5.into());
     let cases: Vec<(u16, &str, (u16, serde_json::Value))> = vec![
+        (
+            400,
+            "invalid_field",
+            post(&a, &url, "application/json", &short_proof),
+        ),
+        (
+            400,
+            "invalid_field",
+            post(&a, &url, "application/json", &big_key_image),
+        ),
+        (
+            400,
+            "invalid_transaction",
+            post(&a, &url, "application/json", &no_key_image),
+        ),
+        (
+            400,
+            "malformed_json",
+            post(&a, &url, "application/json", &extra_field),
+        ),
         (
             400,
             "malformed_json",
@@ -202,6 +284,15 @@ fn bad_requests_get_json_errors() {
         );
         assert!(body["message"].is_string());
     }
+    // The message names the broken field.
+    let (_, body) = post(&a, &url, "application/json", &short_proof);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid field proof: expected 384 hex digits"),
+        "{body}"
+    );
     // 405 keeps its Allow header and gets a JSON body.
     let mut r = a.delete(&format!("{base}/v1/status")).call().unwrap();
     assert_eq!(r.status().as_u16(), 405);
@@ -436,4 +527,54 @@ fn graceful_shutdown_commits_what_it_admitted_and_leaves_no_partial_block() {
     }
     // Blocks of at most 4: 4 + 3.
     assert_eq!(store.tip().unwrap().height, 2);
+}
+
+/// An admission outlives its request when the API's timeout answers 408 first: it goes
+/// on verifying on its blocking thread. If shutdown begins meanwhile, the admission must
+/// not insert once its proof is verified (the producer may already have exited), and
+/// must refuse with the error of admission during shutdown.
+#[test]
+fn an_admission_still_running_when_shutdown_begins_does_not_insert() {
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    // The queue holds the proof until it is flushed by hand: no batch fills, no
+    // latency expires.
+    let (node, _base) = start(dir.path(), |c| {
+        c.verify_max_batch = 64;
+        c.verify_max_latency = Duration::from_secs(3600);
+    });
+    let shared = std::sync::Arc::clone(node.shared());
+    let admission = {
+        let shared = std::sync::Arc::clone(&shared);
+        std::thread::spawn(move || shared.submit(private(4)))
+    };
+    // Wait until the proof is in the verification queue: the admission passed its first
+    // shutdown check and every check before verification.
+    let queue = &shared.admission.queues[&shape()];
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while queue.pending() == 0 {
+        assert!(!admission.is_finished(), "{:?}", admission.join());
+        assert!(std::time::Instant::now() < deadline, "proof never queued");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Shutdown begins (as `Node::shutdown` starts), then the proof is verified.
+    shared.shutting_down.store(true, Ordering::Release);
+    queue.shutdown().unwrap();
+    assert_eq!(queue.stats().submitted, 1);
+    let result = admission.join().unwrap();
+    assert!(matches!(result, Err(NodeError::ShuttingDown)), "{result:?}");
+    let pool = shared.mempool.lock().unwrap();
+    assert!(pool.is_empty(), "{} transactions admitted", pool.len());
+    drop(pool);
+    node.shutdown().unwrap();
+    drop(shared); // the last handle on the store
+                  // Nothing was committed either.
+    let c = config(dir.path());
+    let store = supervm_store::Store::open(
+        &c.store_path(),
+        Verifiers::load(&c).unwrap().identity(&c.network),
+    )
+    .unwrap();
+    assert_eq!(store.tip().unwrap().height, 0);
+    assert!(store.receipt(&private(4).id().unwrap()).unwrap().is_none());
 }

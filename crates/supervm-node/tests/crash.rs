@@ -1,12 +1,17 @@
 //! Crash safety with the real binary: a stream of public and private transactions, the
 //! node killed with SIGKILL at random moments and restarted, and after every restart:
-//! height never goes backwards, every transaction reported committed is there with the
-//! same receipt, no key image is spent without its transaction, the ledger's length
-//! matches the receipts, and a fresh replay from genesis reproduces every block's state
-//! digest and receipts.
+//! height never goes backwards (neither below the highest receipt nor below the last tip
+//! `/v1/status` reported before the kill, and the block at that tip is the same block),
+//! every transaction reported committed is there with the same receipt, no key image is
+//! spent without its transaction, the ledger's length matches the receipts, and a fresh
+//! replay from genesis reproduces every block's state digest and receipts.
 //!
 //! `SUPERVM_CRASH_KILLS` (default 10) and `SUPERVM_CRASH_SEED` (default 7) set the number
 //! of kills and the seed; `cargo xtask crash --kills N` runs the long version.
+//! `SUPERVM_NODE_BIN` runs another `supervm-node` binary (for a long run, a copy of the
+//! one built, out of reach of other builds into a shared target dir). The
+//! fixture holds [`PRIVATE_PER_ROUND`] private spends per kill, so the stream stays
+//! mixed however long the run.
 
 mod support;
 
@@ -32,6 +37,10 @@ fn env_number(var: &str, default: u64) -> u64 {
     }
 }
 
+/// Private transactions a round's client may send (every fourth transaction is
+/// private while they last).
+const PRIVATE_PER_ROUND: usize = 3;
+
 /// What the clients were told, across restarts.
 #[derive(Default)]
 struct Seen {
@@ -41,6 +50,34 @@ struct Seen {
     pending: Vec<String>,
     /// Highest height seen in a receipt.
     max_height: u64,
+    /// The last tip `/v1/status` reported: height and block hash.
+    tip: (u64, String),
+    /// Status polls answered, over the run.
+    status_polls: u64,
+}
+
+/// Polls `/v1/status`; records the tip, which must never go back while the node runs.
+/// False once the node is gone.
+fn poll_tip(a: &ureq::Agent, base: &str, seen: &Mutex<Seen>) -> bool {
+    let Ok(mut r) = a.get(&format!("{base}/v1/status")).call() else {
+        return false;
+    };
+    let Ok(body) =
+        serde_json::from_str::<Value>(&r.body_mut().read_to_string().unwrap_or_default())
+    else {
+        return false;
+    };
+    let height = body["height"].as_u64().unwrap();
+    let hash = body["tip_hash"].as_str().unwrap().to_owned();
+    let mut s = seen.lock().unwrap();
+    assert!(
+        height >= s.tip.0,
+        "/v1/status went back from {} to {height}",
+        s.tip.0
+    );
+    s.tip = (height, hash);
+    s.status_polls += 1;
+    true
 }
 
 /// Submits transactions and polls their status until `stop`, or until the node is gone.
@@ -76,6 +113,9 @@ fn client(
                 .pending
                 .push(body["id"].as_str().unwrap().to_owned());
         }
+        if !poll_tip(&a, &base, &seen) {
+            return n;
+        }
         let pending = seen.lock().unwrap().pending.clone();
         for id in pending {
             let Ok(mut r) = a.get(&format!("{base}/v1/transactions/{id}")).call() else {
@@ -103,9 +143,23 @@ fn check_after_restart(base: &str, seen: &Seen, genesis_notes: u64) {
     let height = status["height"].as_u64().unwrap();
     assert!(
         height >= seen.max_height,
-        "height went back: {height} < {}",
+        "height went back: {height} < {} (highest receipt)",
         seen.max_height
     );
+    // The last tip seen before the kill is still there, and is the same block.
+    let (tip, tip_hash) = &seen.tip;
+    assert!(
+        height >= *tip,
+        "height went back: {height} < {tip} (last tip /v1/status reported)"
+    );
+    if !tip_hash.is_empty() {
+        let (_, block) = get(&a, &format!("{base}/v1/blocks/{tip}"));
+        assert_eq!(
+            block["hash"].as_str(),
+            Some(tip_hash.as_str()),
+            "block {tip} changed across the restart"
+        );
+    }
     for (id, receipt) in &seen.committed {
         let (s, body) = get(&a, &format!("{base}/v1/transactions/{id}"));
         assert_eq!(s, 200, "{id} reported committed, now unknown");
@@ -144,8 +198,8 @@ fn check_after_restart(base: &str, seen: &Seen, genesis_notes: u64) {
         "ledger length vs receipts"
     );
     // No key image spent without its transaction, and every accepted spend's is spent.
-    for tx in &fixture().private {
-        let ki = hex::encode(field_to_bytes(&tx.key_images[0].0));
+    for key_image in &fixture().key_images {
+        let ki = hex::encode(field_to_bytes(&key_image.0));
         let (_, body) = get(&a, &format!("{base}/v1/key-images/{ki}"));
         match spenders.get(&ki) {
             Some(id) => assert_eq!(body["spent_by"].as_str(), Some(id.as_str()), "{ki}"),
@@ -161,11 +215,14 @@ fn check_after_restart(base: &str, seen: &Seen, genesis_notes: u64) {
 fn sigkill_at_random_moments_loses_nothing_committed() {
     let kills = env_number("SUPERVM_CRASH_KILLS", 10);
     let mut rng = ChaCha20Rng::seed_from_u64(env_number("SUPERVM_CRASH_SEED", 7));
+    // Enough private spends for every round (a round takes up to PRIVATE_PER_ROUND),
+    // plus the fixture's own; set before anything builds the fixture.
+    set_owned(usize::try_from(kills).unwrap() * PRIVATE_PER_ROUND + OWNED);
     let dir = tempfile::tempdir().unwrap();
     let genesis_path = init_with_binary(dir.path());
     let c = config(dir.path());
     let genesis = Genesis::read(&genesis_path, &c.network).unwrap();
-    let genesis_notes = DECOYS + OWNED as u64;
+    let genesis_notes = DECOYS + owned() as u64;
     let seen = Arc::new(Mutex::new(Seen::default()));
     let mut next_public = 0u64;
     let mut privates: Vec<Transaction> = fixture()
@@ -173,12 +230,39 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
         .iter()
         .map(|p| Transaction::Private(Box::new(p.clone())))
         .collect();
+    // Every private transaction handed to a client so far.
+    let mut handed: Vec<Transaction> = Vec::new();
+    // The spends past the fixture's first ones are proven in the background, a round's
+    // worth at a time, while the first rounds use the fixture's.
+    let (later_tx, later_rx) = std::sync::mpsc::channel::<Transaction>();
+    let later = fixture().later();
+    let prover = std::thread::spawn(move || {
+        for start in (0..later).step_by(PRIVATE_PER_ROUND) {
+            let end = (start + PRIVATE_PER_ROUND).min(later);
+            for p in fixture().prove_later(start..end) {
+                if later_tx.send(Transaction::Private(Box::new(p))).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    let mut proven_later = 0;
+    let mut replayed = (0, 0);
     for round in 0..kills {
+        while privates.len() < PRIVATE_PER_ROUND && proven_later < later {
+            privates.push(later_rx.recv().expect("the background prover stopped"));
+            proven_later += 1;
+        }
         let node = Proc::start(dir.path(), &[]);
         check_after_restart(&node.base, &seen.lock().unwrap(), genesis_notes);
         let stop = Arc::new(AtomicBool::new(false));
-        let share = privates.len().min(3);
+        let share = privates.len().min(PRIVATE_PER_ROUND);
         let mine: Vec<Transaction> = privates.drain(..share).collect();
+        handed.extend(mine.iter().cloned());
+        assert!(
+            !mine.is_empty(),
+            "round {round}: no private transaction left for the stream"
+        );
         let client = {
             let (base, seen, stop) = (node.base.clone(), Arc::clone(&seen), Arc::clone(&stop));
             std::thread::spawn(move || client(base, seen, stop, next_public, mine))
@@ -205,22 +289,37 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
             "round {round}: {} blocks, {} transactions replayed",
             report.blocks, report.transactions
         );
+        replayed = (report.blocks, report.transactions);
         // Pending private transactions that were lost with the mempool are resubmitted.
         let s = seen.lock().unwrap();
-        for tx in fixture().private.iter() {
-            let t = Transaction::Private(Box::new(tx.clone()));
+        for t in &handed {
             let id = t.id().unwrap().to_string();
-            if s.pending.contains(&id) && !privates.contains(&t) {
-                privates.push(t);
+            if s.pending.contains(&id) && !privates.contains(t) {
+                privates.push(t.clone());
             }
         }
     }
+    prover.join().unwrap();
     let node = Proc::start(dir.path(), &[]);
     check_after_restart(&node.base, &seen.lock().unwrap(), genesis_notes);
-    assert!(
-        !seen.lock().unwrap().committed.is_empty(),
-        "nothing was ever committed"
+    let s = seen.lock().unwrap();
+    assert!(!s.committed.is_empty(), "nothing was ever committed");
+    assert!(s.status_polls > 0, "/v1/status was never polled");
+    let private = s
+        .committed
+        .values()
+        .filter(|r| r["path"] == "privacy" && r["success"] == true)
+        .count();
+    assert!(private > 0, "no private transaction was ever committed");
+    eprintln!(
+        "crash: {kills} kills; {} blocks and {} transactions committed; {} reported \
+         committed to the client, {private} of them private; {} status polls",
+        replayed.0,
+        replayed.1,
+        s.committed.len(),
+        s.status_polls
     );
+    drop(s);
     node.signal("TERM");
     assert_eq!(node.wait().code(), Some(0));
 }

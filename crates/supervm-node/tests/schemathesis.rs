@@ -38,7 +38,10 @@ fn the_api_conforms_to_its_openapi_document() {
     init_with_binary(dir.path());
     let node = Proc::start(dir.path(), &[]);
     let report = dir.path().join("schemathesis");
+    // schemathesis and hypothesis write their caches (.schemathesis/, .hypothesis/)
+    // into the working directory: keep them in the temp dir, out of the source tree.
     let out = Command::new(&st)
+        .current_dir(dir.path())
         .arg("run")
         .arg(format!("{}/v1/openapi.json", node.base))
         .args(["--checks", "all"])

@@ -4,13 +4,17 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use ringct_circuit::encoding::field_to_bytes;
-use ringct_circuit::{build_witness, KeyPair, Note, NoteCommitment, Ring, SpendInput, SpendingKey};
+use ringct_circuit::{
+    build_witness, KeyImage, KeyPair, Note, NoteCommitment, Ring, RingCtWitness, SpendInput,
+    SpendingKey,
+};
 use ringct_prover::{ParallelProveConfig, RingCtKeys, RingCtParallelProver};
 use supervm_node::{Genesis, NodeConfig};
 use supervm_runtime::{
@@ -23,8 +27,27 @@ pub const A1: ObjectId = ObjectId::from_u64(1);
 pub const A2: ObjectId = ObjectId::from_u64(2);
 pub const POOL: ObjectId = ObjectId::from_u64(4);
 
-/// Owned notes, hence private spends, in the fixture.
+/// Owned notes, hence private spends, in the fixture (unless [`set_owned`] asks for
+/// more).
 pub const OWNED: usize = 10;
+
+/// Owned notes the fixture is built with.
+static OWNED_NOTES: AtomicUsize = AtomicUsize::new(OWNED);
+
+/// Builds the fixture with `n` owned notes (at least [`OWNED`]): a long crash run needs
+/// more private spends. Call it before the first [`fixture`] of the test binary; panics
+/// if the fixture was already built with another number.
+pub fn set_owned(n: usize) {
+    let n = n.max(OWNED);
+    OWNED_NOTES.store(n, Ordering::Release);
+    assert_eq!(owned(), n, "the fixture was built before set_owned");
+}
+
+/// Owned notes in the fixture's genesis.
+pub fn owned() -> usize {
+    fixture().key_images.len()
+}
+
 /// Decoys in the genesis ledger.
 pub const DECOYS: u64 = 12;
 
@@ -37,10 +60,53 @@ pub struct Fixture {
     pub keys_dir: PathBuf,
     /// The genesis file's text.
     pub genesis_json: String,
-    /// `private[i]` spends owned note i (distinct key images), one output each.
+    /// `private[i]` spends owned note i (distinct key images), one output each, for the
+    /// first [`OWNED`] owned notes.
     pub private: Vec<PrivateTx>,
     /// Spends owned note 0 again: the key image of `private[0]`, another ring and output.
     pub conflict: PrivateTx,
+    /// The key image of every owned note's spend, in owned order (the first [`OWNED`]
+    /// are `private`'s; the rest are [`Fixture::prove_later`]'s).
+    pub key_images: Vec<KeyImage>,
+    /// Spends of the owned notes past [`OWNED`] (see [`set_owned`]): witnesses and
+    /// bodies, proven on demand so that a long crash run does not wait for them.
+    later: Vec<(RingCtWitness, TxBody)>,
+    prover: RingCtParallelProver,
+}
+
+impl Fixture {
+    /// Spends past [`OWNED`] that [`Fixture::prove_later`] can prove.
+    pub fn later(&self) -> usize {
+        self.later.len()
+    }
+
+    /// Proves the spends `range` of those past [`OWNED`] (spend `OWNED + i` for `i` in
+    /// `range`), in order.
+    pub fn prove_later(&self, range: std::ops::Range<usize>) -> Vec<PrivateTx> {
+        let (witnesses, bodies): (Vec<_>, Vec<_>) = self.later[range].iter().cloned().unzip();
+        prove(&self.prover, &witnesses, bodies)
+    }
+}
+
+fn prove(
+    prover: &RingCtParallelProver,
+    witnesses: &[RingCtWitness],
+    bodies: Vec<TxBody>,
+) -> Vec<PrivateTx> {
+    prover
+        .prove_batch(witnesses)
+        .results
+        .into_iter()
+        .zip(bodies)
+        .map(|(r, body)| {
+            let p = r.unwrap();
+            PrivateTx {
+                body,
+                key_images: p.statement.key_images.clone(),
+                proof: p.proof.to_bytes(),
+            }
+        })
+        .collect()
 }
 
 fn hex_fe(cm: &NoteCommitment) -> String {
@@ -69,7 +135,7 @@ pub fn fixture() -> &'static Fixture {
             ledger.mint_note(cm).unwrap();
             notes_json.push(format!(r#"{{"commitment":"{}"}}"#, hex_fe(&cm)));
         }
-        let owned: Vec<(Note, SpendingKey, u64)> = (0..OWNED)
+        let owned: Vec<(Note, SpendingKey, u64)> = (0..OWNED_NOTES.load(Ordering::Acquire))
             .map(|_| {
                 let kp = KeyPair::random(&mut rng);
                 let note = Note::new(rng.gen_range(1000..10_000), kp.public_key, &mut rng);
@@ -94,32 +160,31 @@ pub fn fixture() -> &'static Fixture {
                 ring: Ring::new(members).unwrap(),
                 position: ring.iter().position(|i| i == index).unwrap(),
             };
-            let (w, _) = build_witness(shape(), &[input], &[output], 1, ctx).unwrap();
-            (w, body)
+            let (w, statement) = build_witness(shape(), &[input], &[output], 1, ctx).unwrap();
+            (w, body, statement.key_images[0])
         };
         let mut witnesses = Vec::new();
         let mut bodies = Vec::new();
+        let mut key_images = Vec::new();
+        let mut later = Vec::new();
         for (k, o) in owned.iter().enumerate() {
-            let k = k as u64;
-            let (w, b) = spend(o, [k % DECOYS, o.2, (k + 4) % DECOYS, (k + 8) % DECOYS], &mut rng);
-            witnesses.push(w);
-            bodies.push(b);
+            let ring = [k as u64 % DECOYS, o.2, (k as u64 + 4) % DECOYS, (k as u64 + 8) % DECOYS];
+            let (w, b, ki) = spend(o, ring, &mut rng);
+            key_images.push(ki);
+            if k < OWNED {
+                witnesses.push(w);
+                bodies.push(b);
+            } else {
+                later.push((w, b));
+            }
         }
-        let (w, b) = spend(&owned[0], [11, 10, 9, owned[0].2], &mut rng);
+        let (w, b, _) = spend(&owned[0], [11, 10, 9, owned[0].2], &mut rng);
         witnesses.push(w);
         bodies.push(b);
-        let mut private: Vec<PrivateTx> = prover
-            .prove_batch(&witnesses)
-            .results
-            .into_iter()
-            .zip(bodies)
-            .map(|(r, body)| {
-                let p = r.unwrap();
-                PrivateTx { body, key_images: p.statement.key_images.clone(), proof: p.proof.to_bytes() }
-            })
-            .collect();
+        let mut private = prove(&prover, &witnesses, bodies);
         let conflict = private.pop().unwrap();
         assert_eq!(conflict.key_images, private[0].key_images);
+        assert!(private.iter().zip(&key_images).all(|(p, ki)| p.key_images == [*ki]));
 
         let addr = hex::encode(ALICE.0);
         let genesis_json = format!(
@@ -129,7 +194,7 @@ pub fn fixture() -> &'static Fixture {
             hex::encode(POOL.0),
             notes_json.join(",")
         );
-        Fixture { keys_dir, genesis_json, private, conflict }
+        Fixture { keys_dir, genesis_json, private, conflict, key_images, later, prover }
     })
 }
 
@@ -254,9 +319,18 @@ pub struct Proc {
     pub metrics: String,
 }
 
+/// The `supervm-node` binary to run: `$SUPERVM_NODE_BIN` if set, else the one cargo
+/// built for this test. A long run sets it to a copy, so that another build into a
+/// shared target dir cannot swap the binary between two restarts.
+pub fn node_binary() -> PathBuf {
+    std::env::var_os("SUPERVM_NODE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_supervm-node")))
+}
+
 /// `supervm-node` with the fixture's keys and `data_dir`, and these arguments.
 pub fn command(data_dir: &Path, args: &[&str]) -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_supervm-node"));
+    let mut c = std::process::Command::new(node_binary());
     c.arg("--data-dir")
         .arg(data_dir)
         .arg("--keys-dir")
