@@ -27,6 +27,13 @@ mod fuzz;
 mod process;
 mod soak;
 
+/// The process's allocator: mimalloc, as in every binary of the workspace
+/// (libraries never choose one). The runtime allocates per transaction, and
+/// with glibc's allocator its parallel phases scaled worse across threads;
+/// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

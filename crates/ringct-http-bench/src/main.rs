@@ -2,6 +2,13 @@
 //! proving loop (`ringct_http_bench::run`). Usage: `--help`.
 #![forbid(unsafe_code)]
 
+/// The process's allocator: mimalloc, as in every binary of the workspace
+/// (libraries never choose one). The runtime allocates per transaction, and
+/// with glibc's allocator its parallel phases scaled worse across threads;
+/// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use ringct_http_bench::options::USAGE;
