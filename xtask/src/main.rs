@@ -27,8 +27,8 @@ mod fuzz;
 mod process;
 mod soak;
 
-/// The process's allocator: mimalloc, as in every binary of the workspace
-/// (libraries never choose one). The runtime allocates per transaction, and
+/// The process's allocator: mimalloc, as in the workspace's other
+/// long-running binaries (libraries never choose one). The runtime allocates per transaction, and
 /// with glibc's allocator its parallel phases scaled worse across threads;
 /// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
 #[global_allocator]

@@ -2,8 +2,8 @@
 //! proving loop (`ringct_http_bench::run`). Usage: `--help`.
 #![forbid(unsafe_code)]
 
-/// The process's allocator: mimalloc, as in every binary of the workspace
-/// (libraries never choose one). The runtime allocates per transaction, and
+/// The process's allocator: mimalloc, as in the workspace's other
+/// long-running binaries (libraries never choose one). The runtime allocates per transaction, and
 /// with glibc's allocator its parallel phases scaled worse across threads;
 /// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
 #[global_allocator]

@@ -24,8 +24,8 @@
 //! Exit status: 0 after draining; 1 a runtime failure; 2 a configuration
 //! error (arguments, key files, the URL, TLS).
 
-/// The process's allocator: mimalloc, as in every binary of the workspace
-/// (libraries never choose one). The runtime allocates per transaction, and
+/// The process's allocator: mimalloc, as in the workspace's other
+/// long-running binaries (libraries never choose one). The runtime allocates per transaction, and
 /// with glibc's allocator its parallel phases scaled worse across threads;
 /// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
 #[global_allocator]

@@ -10,8 +10,8 @@
 //! Exit status: 0 on success (and after a graceful shutdown), 2 for a configuration
 //! error, 1 for any other failure (including a replay that disagrees with the store).
 
-/// The process's allocator: mimalloc, as in every binary of the workspace
-/// (libraries never choose one). The runtime allocates per transaction, and
+/// The process's allocator: mimalloc, as in the workspace's other
+/// long-running binaries (libraries never choose one). The runtime allocates per transaction, and
 /// with glibc's allocator its parallel phases scaled worse across threads;
 /// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
 #[global_allocator]
