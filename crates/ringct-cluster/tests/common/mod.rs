@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 pub mod net;
+pub mod relay;
 
 use ark_bls12_381::Bls12_381;
 use ark_groth16::{Groth16, Proof};

@@ -11,8 +11,10 @@
 //! The DB host forwards between its links, so this process can reach the
 //! workers' `/metrics` too. Faults are injected on the DB host's end of a
 //! worker's link: `ip link set ... down` (the worker's side sees the
-//! carrier drop, as with a cut cable), and `tc` on both ends (netem delay,
-//! or token-bucket rate limiting where the kernel has no netem).
+//! carrier drop, as with a cut cable), and `tc netem delay` on both ends
+//! (where the kernel has no netem, the test puts its delaying TCP relay,
+//! `relay.rs`, in this process's namespace instead: the worker's traffic
+//! then crosses its link and this process's link to reach PostgreSQL).
 
 use std::ffi::OsString;
 use std::net::Ipv4Addr;
@@ -73,19 +75,15 @@ pub fn unavailable() -> Option<String> {
     None
 }
 
-/// How a link was slowed down.
+/// How a worker's link was slowed down.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shaping {
-    /// `tc netem delay`, each way.
+    /// `tc netem delay`, each way, on both ends of the worker's link.
     Delay(std::time::Duration),
-    /// `tc tbf` at this rate and peak rate (kbit/s), each way: the kernel
-    /// has no netem.
-    Rate {
-        /// Kilobits per second.
-        kbit: u32,
-        /// Why netem could not be used.
-        netem_error: String,
-    },
+    /// The kernel has no netem: the worker reaches PostgreSQL through the
+    /// test's delaying TCP relay (`relay.rs`), which holds every chunk for
+    /// this long each way.
+    Relay(std::time::Duration),
 }
 
 /// The namespaces, links and addresses of one test; removed on drop.
@@ -96,6 +94,8 @@ pub struct Net {
     pub worker_ns: Vec<String>,
     client_link: String,
     worker_links: Vec<(String, String)>,
+    /// This process's address on its link to the DB host.
+    pub client_addr: Ipv4Addr,
     /// The DB host's address on this process's link.
     pub db_for_client: Ipv4Addr,
     /// The DB host's address on each worker host's link.
@@ -125,18 +125,20 @@ impl Net {
             worker_links: (0..workers)
                 .map(|i| (format!("rc{k}w{i}a"), format!("rc{k}w{i}b")))
                 .collect(),
+            client_addr: net(1),
             db_for_client: net(2),
             db_for_worker: (0..workers).map(|i| net(4 * i as u8 + 5)).collect(),
             worker_addr: (0..workers).map(|i| net(4 * i as u8 + 6)).collect(),
         };
-        if let Err(e) = this.build(net(1), net(0)) {
+        if let Err(e) = this.build(net(0)) {
             drop(this);
             panic!("setting up the test's network: {e}");
         }
         this
     }
 
-    fn build(&mut self, client_addr: Ipv4Addr, base: Ipv4Addr) -> Result<(), String> {
+    fn build(&mut self, base: Ipv4Addr) -> Result<(), String> {
+        let client_addr = self.client_addr;
         let db = self.db_ns.clone();
         ip(&["netns", "add", &db])?;
         ip(&["-n", &db, "link", "set", "lo", "up"])?;
@@ -243,9 +245,10 @@ impl Net {
         .unwrap();
     }
 
-    /// Slows worker host `i`'s link both ways: `delay` each way with netem,
-    /// or, where the kernel has no netem, a token bucket of `fallback_kbit`.
-    pub fn slow_down(&self, i: usize, delay: std::time::Duration, fallback_kbit: u32) -> Shaping {
+    /// Delays worker host `i`'s link by `delay` each way with `tc netem`
+    /// on both of its ends; the error says why not (this kernel has no
+    /// netem, for one), and then neither end is shaped.
+    pub fn netem_delay(&self, i: usize, delay: std::time::Duration) -> Result<(), String> {
         let ends = [
             (&self.db_ns, &self.worker_links[i].0),
             (&self.worker_ns[i], &self.worker_links[i].1),
@@ -258,28 +261,14 @@ impl Net {
             ])
             .map(drop)
         });
-        match netem {
-            Ok(()) => Shaping::Delay(delay),
-            Err(netem_error) => {
-                // A peak rate just above the rate spaces every packet out
-                // (size / rate), so even a short exchange after an idle
-                // spell (a full bucket) is slowed down.
-                let rate = format!("{fallback_kbit}kbit");
-                let peak = format!("{}kbit", fallback_kbit + 1);
-                for (ns, dev) in ends {
-                    run(&[
-                        "ip", "netns", "exec", ns, "tc", "qdisc", "replace", "dev", dev, "root",
-                        "tbf", "rate", &rate, "burst", "1600", "peakrate", &peak, "mtu", "1600",
-                        "latency", "5s",
-                    ])
-                    .unwrap();
-                }
-                Shaping::Rate {
-                    kbit: fallback_kbit,
-                    netem_error,
-                }
+        if netem.is_err() {
+            for (ns, dev) in ends {
+                let _ = run(&[
+                    "ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root",
+                ]);
             }
         }
+        netem
     }
 }
 
