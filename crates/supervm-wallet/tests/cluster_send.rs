@@ -13,13 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use ringct_circuit::{KeyPair, Note, Shape};
+use ringct_circuit::Shape;
 use ringct_cluster::throwaway::{find_bin_dir, ThrowawayPostgres};
 use ringct_prover::RingCtKeys;
 use supervm_wallet::amount::UNIT;
-use supervm_wallet::state::fe_hex;
 use support::{bin_dir, Node, Wallet, FAST_KDF};
 
 const SHAPE: &str = "1x2-r4";
@@ -128,21 +127,8 @@ fn alice_pays_bob_with_a_proof_from_the_cluster() {
         notes.push(alice.ok(&["genesis-note", "--to", &alice_addr, "--amount", "10"]));
     }
     let mut rng = ChaCha20Rng::seed_from_u64(41);
-    for _ in 0..8 {
-        let cm = Note::new(
-            rng.gen_range(1..1000),
-            KeyPair::random(&mut rng).public_key,
-            &mut rng,
-        )
-        .commitment();
-        notes.push(serde_json::json!({"commitment": fe_hex(&cm.0), "memo": ""}));
-    }
-    let genesis = dir.path().join("genesis.json");
-    std::fs::write(
-        &genesis,
-        serde_json::json!({"network": "supervm-devnet", "notes": notes}).to_string(),
-    )
-    .unwrap();
+    notes.extend(support::decoy_notes(&mut rng, 8));
+    let genesis = support::write_genesis(dir.path(), &notes);
     let node = Node::start(&dir.path().join("node"), &keys_dir, SHAPE, &genesis);
     let (alice, bob) = (mk("alice", &node.base), mk("bob", &node.base));
     assert_eq!(alice.ok(&["sync"])["balance"], 20 * UNIT);

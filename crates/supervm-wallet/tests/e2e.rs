@@ -9,7 +9,7 @@
 
 mod support;
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use ringct_circuit::{KeyPair, Note, Shape};
 use ringct_prover::RingCtKeys;
@@ -79,21 +79,8 @@ fn alice_pays_bob_pays_carol_through_a_node() {
     let memo =
         supervm_wallet::memo::encrypt_note(&foreign, "", &alice_address, &net, &mut rng).unwrap();
     notes.push(serde_json::json!({"commitment": fe_hex(&foreign.commitment().0), "memo": hex::encode(memo)}));
-    for _ in 0..10 {
-        let cm = Note::new(
-            rng.gen_range(1..1000),
-            KeyPair::random(&mut rng).public_key,
-            &mut rng,
-        )
-        .commitment();
-        notes.push(serde_json::json!({"commitment": fe_hex(&cm.0), "memo": ""}));
-    }
-    let genesis = dir.path().join("genesis.json");
-    std::fs::write(
-        &genesis,
-        serde_json::json!({"network": "supervm-devnet", "notes": notes}).to_string(),
-    )
-    .unwrap();
+    notes.extend(support::decoy_notes(&mut rng, 10));
+    let genesis = support::write_genesis(dir.path(), &notes);
     let node = Node::start(&dir.path().join("node"), &keys_dir, SHAPES, &genesis);
     let at = |name: &str| {
         Wallet::new(

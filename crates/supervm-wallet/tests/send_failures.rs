@@ -18,15 +18,15 @@ mod support;
 
 use std::time::Duration;
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use ringct_circuit::{KeyPair, Note, Shape};
+use ringct_circuit::Shape;
 use ringct_prover::keyfile::write_keys;
 use ringct_prover::RingCtKeys;
 use supervm_wallet::amount::UNIT;
 use supervm_wallet::client::NodeClient;
 use supervm_wallet::file::WalletFile;
-use supervm_wallet::state::{fe_hex, WalletState};
+use supervm_wallet::state::WalletState;
 use support::{Node, Wallet, FAST_KDF};
 
 const SHAPE: &str = "1x2-r4";
@@ -110,21 +110,8 @@ fn a_proof_that_fails_spends_nothing_and_changes_nothing() {
         notes.push(alice.ok(&["genesis-note", "--to", &address, "--amount", "10"]));
     }
     let mut rng = ChaCha20Rng::seed_from_u64(5);
-    for _ in 0..6 {
-        let cm = Note::new(
-            rng.gen_range(1..1000),
-            KeyPair::random(&mut rng).public_key,
-            &mut rng,
-        )
-        .commitment();
-        notes.push(serde_json::json!({"commitment": fe_hex(&cm.0), "memo": ""}));
-    }
-    let genesis = dir.path().join("genesis.json");
-    std::fs::write(
-        &genesis,
-        serde_json::json!({"network": "supervm-devnet", "notes": notes}).to_string(),
-    )
-    .unwrap();
+    notes.extend(support::decoy_notes(&mut rng, 6));
+    let genesis = support::write_genesis(dir.path(), &notes);
     let node = Node::start(&dir.path().join("node"), &node_dir, SHAPE, &genesis);
     let client = NodeClient::new(&node.base, Duration::from_secs(10));
     let with_keys =

@@ -185,3 +185,33 @@ impl Wallet {
 
 /// Fast argon2 parameters for test wallets.
 pub const FAST_KDF: [&str; 4] = ["--kdf-memory-kib", "64", "--kdf-iterations", "1"];
+
+/// `n` decoy notes for a genesis: random commitments owned by nobody here,
+/// with empty memos (the rings' other members).
+pub fn decoy_notes<R: rand::Rng + rand::CryptoRng>(
+    rng: &mut R,
+    n: usize,
+) -> Vec<serde_json::Value> {
+    (0..n)
+        .map(|_| {
+            let cm = ringct_circuit::Note::new(
+                rng.gen_range(1..1000),
+                ringct_circuit::KeyPair::random(rng).public_key,
+                rng,
+            )
+            .commitment();
+            serde_json::json!({"commitment": supervm_wallet::state::fe_hex(&cm.0), "memo": ""})
+        })
+        .collect()
+}
+
+/// Writes a devnet genesis with `notes` to `dir/genesis.json` and returns its path.
+pub fn write_genesis(dir: &Path, notes: &[serde_json::Value]) -> PathBuf {
+    let genesis = dir.join("genesis.json");
+    std::fs::write(
+        &genesis,
+        serde_json::json!({"network": "supervm-devnet", "notes": notes}).to_string(),
+    )
+    .expect("write the genesis");
+    genesis
+}
