@@ -6,29 +6,25 @@
 //! `api.request_timeout` (tower-http's `TimeoutLayer`, 408), and the number served at once
 //! by `api.max_concurrent_requests` (503 beyond it); hyper bounds the header section.
 //! Every error is JSON ([`ErrorBody`]: the broken rule and a message), including the ones
-//! axum and tower-http produce themselves (404, 405 with its `Allow` header, 408, 413):
-//! `supervm_telemetry::http::json_errors` (the stack every endpoint shares) rewrites any
-//! non-JSON error body.
+//! axum and tower-http produce themselves (404, 405 with its `Allow` header, 408, 413).
+//! These are the layers of `supervm_telemetry::http::harden_with` (the stack every
+//! endpoint shares), given the node's configured [`Limits`]; the metrics router keeps
+//! only the URL bound (`supervm_telemetry::http::limit_url`).
 
 mod openapi;
 mod routes;
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tokio::sync::Semaphore;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::error::NodeError;
 use crate::node::Shared;
 use crate::wire::ErrorBody;
-use supervm_telemetry::http::json_errors;
+use supervm_telemetry::http::{harden_with, limit_url, Limits};
 
 pub use openapi::openapi_json;
 
@@ -91,10 +87,15 @@ impl IntoResponse for ApiError {
 /// The `/v1` API router (with `/healthz`, `/readyz` and `/v1/openapi.json`).
 pub fn api_router(shared: Arc<Shared>) -> Router {
     let config = &shared.config;
-    let permits = Arc::new(Semaphore::new(config.api_max_concurrent_requests));
-    let body_limit = config.api_max_body_bytes;
-    let timeout = config.api_request_timeout;
-    Router::new()
+    let limits = Limits {
+        max_url_bytes: MAX_URL_BYTES,
+        // hyper bounds the header section.
+        max_header_bytes: None,
+        max_body_bytes: config.api_max_body_bytes,
+        request_timeout: config.api_request_timeout,
+        max_concurrent_requests: config.api_max_concurrent_requests,
+    };
+    let router = Router::new()
         .route("/v1/transactions", post(routes::submit))
         .route("/v1/transactions/{id}", get(routes::transaction))
         .route("/v1/blocks/{height}", get(routes::block))
@@ -105,63 +106,21 @@ pub fn api_router(shared: Arc<Shared>) -> Router {
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
         .fallback(fallback)
-        .with_state(Arc::clone(&shared))
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
-        .layer(middleware::from_fn_with_state(permits, limit_concurrency))
-        .layer(middleware::from_fn(limit_url))
-        .layer(middleware::from_fn(json_errors))
+        .with_state(Arc::clone(&shared));
+    harden_with(router, &limits)
 }
 
 /// The metrics router: `/metrics` (Prometheus text), `/healthz`, `/readyz`.
 pub fn metrics_router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/metrics", get(routes::metrics))
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
         .fallback(fallback)
-        .with_state(shared)
-        .layer(middleware::from_fn(limit_url))
-        .layer(middleware::from_fn(json_errors))
+        .with_state(shared);
+    limit_url(router, MAX_URL_BYTES)
 }
 
 async fn fallback() -> ApiError {
     ApiError::not_found("no such endpoint; see /v1/openapi.json")
-}
-
-/// Refuses with 503 when `api.max_concurrent_requests` are being served.
-async fn limit_concurrency(
-    State(permits): State<Arc<Semaphore>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    match permits.try_acquire() {
-        Ok(_permit) => next.run(request).await,
-        Err(_) => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too_many_requests",
-            "the node is serving its maximum number of requests; retry later",
-        )
-        .into_response(),
-    }
-}
-
-/// Refuses a request target longer than [`MAX_URL_BYTES`] with 414.
-async fn limit_url(request: Request, next: Next) -> Response {
-    let len = request
-        .uri()
-        .path_and_query()
-        .map_or(0, |p| p.as_str().len());
-    if len > MAX_URL_BYTES {
-        return ApiError::new(
-            StatusCode::URI_TOO_LONG,
-            "uri_too_long",
-            format!("request target of {len} bytes; at most {MAX_URL_BYTES}"),
-        )
-        .into_response();
-    }
-    next.run(request).await
 }

@@ -10,6 +10,8 @@
 //! served at once by [`MAX_CONCURRENT_REQUESTS`] (503). Another method on a
 //! known path gets 405 with an `Allow` header (axum's method router); every
 //! error body is JSON, [`ErrorBody`]: `{"error": rule, "message": text}`.
+//! [`harden_with`] applies the same stack with other [`Limits`] (the node's
+//! API takes its own from its configuration).
 //!
 //! [`HttpServer`] serves a router on a thread of its own with a
 //! single-threaded tokio runtime (so no worker or proving thread is shared with
@@ -22,8 +24,8 @@ mod server;
 
 pub use error_body::{error_response, json_errors, ErrorBody};
 pub use limits::{
-    harden, MAX_BODY_BYTES, MAX_CONCURRENT_REQUESTS, MAX_HEADER_BYTES, MAX_URL_BYTES,
-    REQUEST_TIMEOUT,
+    harden, harden_with, limit_url, Limits, MAX_BODY_BYTES, MAX_CONCURRENT_REQUESTS,
+    MAX_HEADER_BYTES, MAX_URL_BYTES, REQUEST_TIMEOUT,
 };
 pub use server::{HttpServer, SHUTDOWN_GRACE};
 
