@@ -32,7 +32,7 @@ use ark_ec::AffineRepr;
 use ark_ff::Zero;
 use ark_groth16::{Proof, ProvingKey};
 use ringct_blst::point::{g1s_from_ark, g2s_from_ark};
-use ringct_blst::{msm, BlstError, G1Fixed, G1Sum, G2Fixed, Scalar, G1, G2};
+use ringct_blst::{msm, BlstError, G1Fixed, G1Sum, G2Fixed, G2Sum, Scalar, G1, G2};
 
 /// The proving key's points in blst's form, with their `2^128` multiples.
 #[derive(Debug, Clone)]
@@ -133,6 +133,29 @@ impl FastKey {
         self.a.bytes() + self.b_g2.bytes() + self.c.bytes() + g1 + g2 + index
     }
 
+    /// A = r·delta + a[0] + sum z_i·a[i+1] + alpha, given the sum.
+    fn g_a(&self, rs: &Scalar, a_sum: &G1Sum) -> G1Sum {
+        self.delta_g1
+            .mul(rs, 255)
+            .add_affine(&self.a0)
+            .add(a_sum)
+            .add_affine(&self.alpha_g1)
+    }
+
+    /// B in G2 = s·delta + b2[0] + sum z_i·b2[i+1] + beta, given the sum.
+    fn g2_b(&self, ss: &Scalar, b2_sum: &G2Sum) -> G2Sum {
+        self.delta_g2
+            .mul(ss, 255)
+            .add(&self.b_g2_0.to_sum())
+            .add(b2_sum)
+            .add(&self.beta_g2.to_sum())
+    }
+
+    /// The assignment's values at B in G2's non-identity bases.
+    fn b2_scalars(&self, assignment: &[Fr]) -> Vec<Scalar> {
+        scalars(self.b_g2_index.len(), &gather(&self.b_g2_index, assignment))
+    }
+
     /// The proof for witness-map output `h`, instance inputs
     /// `input_assignment` (without the constant one), witness
     /// `aux_assignment` and randomness `r`, `s`, with three MSMs (module
@@ -148,26 +171,11 @@ impl FastKey {
         let assignment: Vec<Fr> = [input_assignment, aux_assignment].concat();
         let (rs, ss) = (Scalar::from_fr(&r), Scalar::from_fr(&s));
 
-        // A = r·delta + a[0] + sum z_i·a[i+1] + alpha.
-        let g_a = self
-            .delta_g1
-            .mul(&rs, 255)
-            .add_affine(&self.a0)
-            .add(&self.a.msm_parallel(&scalars(self.a.len(), &assignment))?)
-            .add_affine(&self.alpha_g1);
+        let a_scalars = scalars(self.a.len(), &assignment);
+        let g_a = self.g_a(&rs, &self.a.msm_parallel(&a_scalars)?);
         let s_g_a = g_a.to_affine().mul(&ss, 255);
-
-        // B in G2 = s·delta + b2[0] + sum z_i·b2[i+1] + beta.
-        let b2_scalars = scalars(
-            self.b_g2_index.len(),
-            &gather(&self.b_g2_index, &assignment),
-        );
-        let g2_b = self
-            .delta_g2
-            .mul(&ss, 255)
-            .add(&self.b_g2_0.to_sum())
-            .add(&self.b_g2.msm_parallel(&b2_scalars)?)
-            .add(&self.beta_g2.to_sum());
+        let b2_scalars = self.b2_scalars(&assignment);
+        let g2_b = self.g2_b(&ss, &self.b_g2.msm_parallel(&b2_scalars)?);
 
         // C = s·A + r·(b1[0] + beta) + [sum (r·z_i)·b1[i+1] + L + H].
         let mut c_scalars: Vec<Scalar> = gather(&self.b_g1_index, &assignment)
@@ -222,12 +230,8 @@ impl FastKey {
         )?;
         let r_s_delta_g1 = self.delta_g1.mul(&rss, 255);
 
-        let g_a = self
-            .delta_g1
-            .mul(&rs, 255)
-            .add_affine(&self.a0)
-            .add(&g1(self.a.bases(), scalars(self.a.len(), &assignment))?)
-            .add_affine(&self.alpha_g1);
+        let a_sum = g1(self.a.bases(), scalars(self.a.len(), &assignment))?;
+        let g_a = self.g_a(&rs, &a_sum);
         let s_g_a = g_a.to_affine().mul(&ss, 255);
 
         let g1_b = if r.is_zero() {
@@ -243,16 +247,8 @@ impl FastKey {
                 .add_affine(&self.beta_g1)
         };
 
-        let b2_scalars = scalars(
-            self.b_g2_index.len(),
-            &gather(&self.b_g2_index, &assignment),
-        );
-        let g2_b = self
-            .delta_g2
-            .mul(&ss, 255)
-            .add(&self.b_g2_0.to_sum())
-            .add(&msm::g2_parallel(self.b_g2.bases(), &b2_scalars, 255)?)
-            .add(&self.beta_g2.to_sum());
+        let b2_sum = msm::g2_parallel(self.b_g2.bases(), &self.b2_scalars(&assignment), 255)?;
+        let g2_b = self.g2_b(&ss, &b2_sum);
         let r_g1_b = g1_b.to_affine().mul(&rs, 255);
 
         let g_c = s_g_a
