@@ -74,8 +74,15 @@ fn scalars(n: usize, values: &[Fr]) -> Vec<Scalar> {
         .collect()
 }
 
+/// The first `n` of `values`, zero past the end.
+fn padded(n: usize, values: &[Scalar]) -> Vec<Scalar> {
+    (0..n)
+        .map(|i| values.get(i).copied().unwrap_or_default())
+        .collect()
+}
+
 /// `values[i]` for each index, zero past the end.
-fn gather(index: &[usize], values: &[Fr]) -> Vec<Fr> {
+fn gather<T: Copy + Default>(index: &[usize], values: &[T]) -> Vec<T> {
     index
         .iter()
         .map(|&i| values.get(i).copied().unwrap_or_default())
@@ -151,9 +158,9 @@ impl FastKey {
             .add(&self.beta_g2.to_sum())
     }
 
-    /// The assignment's values at B in G2's non-identity bases.
-    fn b2_scalars(&self, assignment: &[Fr]) -> Vec<Scalar> {
-        scalars(self.b_g2_index.len(), &gather(&self.b_g2_index, assignment))
+    /// The assignment's values (as scalars) at B in G2's non-identity bases.
+    fn b2_scalars(&self, z: &[Scalar]) -> Vec<Scalar> {
+        gather(&self.b_g2_index, z)
     }
 
     /// The proof for witness-map output `h`, instance inputs
@@ -171,10 +178,12 @@ impl FastKey {
         let assignment: Vec<Fr> = [input_assignment, aux_assignment].concat();
         let (rs, ss) = (Scalar::from_fr(&r), Scalar::from_fr(&s));
 
-        let a_scalars = scalars(self.a.len(), &assignment);
+        // The assignment as scalars, once: A, B in G2 and L read it.
+        let z = ringct_blst::scalar::from_frs(&assignment);
+        let a_scalars = padded(self.a.len(), &z);
         let g_a = self.g_a(&rs, &self.a.msm_parallel(&a_scalars)?);
         let s_g_a = g_a.to_affine().mul(&ss, 255);
-        let b2_scalars = self.b2_scalars(&assignment);
+        let b2_scalars = self.b2_scalars(&z);
         let g2_b = self.g2_b(&ss, &self.b_g2.msm_parallel(&b2_scalars)?);
 
         // C = s·A + r·(b1[0] + beta) + [sum (r·z_i)·b1[i+1] + L + H].
@@ -182,7 +191,7 @@ impl FastKey {
             .iter()
             .map(|z| Scalar::from_fr(&(r * z)))
             .collect();
-        c_scalars.extend(scalars(self.l_len, aux_assignment));
+        c_scalars.extend(padded(self.l_len, &z[input_assignment.len()..]));
         c_scalars.extend(scalars(self.h_len, h));
         let r_b1 = if r.is_zero() {
             G1Sum::identity()
@@ -247,7 +256,8 @@ impl FastKey {
                 .add_affine(&self.beta_g1)
         };
 
-        let b2_sum = msm::g2_parallel(self.b_g2.bases(), &self.b2_scalars(&assignment), 255)?;
+        let z = ringct_blst::scalar::from_frs(&assignment);
+        let b2_sum = msm::g2_parallel(self.b_g2.bases(), &self.b2_scalars(&z), 255)?;
         let g2_b = self.g2_b(&ss, &b2_sum);
         let r_g1_b = g1_b.to_affine().mul(&rs, 255);
 
