@@ -80,11 +80,7 @@ impl Ring {
     fn levels(&self) -> Vec<Vec<Fr>> {
         let mut levels = vec![self.members.iter().map(|c| c.0).collect::<Vec<_>>()];
         while levels.last().map_or(0, Vec::len) > 1 {
-            let below = levels.last().expect("non-empty");
-            let above = below
-                .chunks_exact(4)
-                .map(|c| hash4(Tag::Node, [c[0], c[1], c[2], c[3]]))
-                .collect();
+            let above = parent_level(levels.last().expect("non-empty"));
             levels.push(above);
         }
         levels
@@ -124,6 +120,42 @@ impl Ring {
         }
         Ok(path)
     }
+}
+
+/// The level above `below`: one node per four consecutive entries.
+fn parent_level(below: &[Fr]) -> Vec<Fr> {
+    below
+        .chunks_exact(4)
+        .map(|c| hash4(Tag::Node, [c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+/// The tree node over four consecutive ring members: `H4(NODE, c0, c1, c2, c3)`, the
+/// first level above the leaves.
+pub fn node_over(members: [NoteCommitment; 4]) -> Fr {
+    hash4(Tag::Node, members.map(|c| c.0))
+}
+
+/// A ring's root from the first level of its tree above the leaves: `level1[k]` is the
+/// node over members `4k .. 4k + 4` ([`node_over`]), so this is [`Ring::root`] for those
+/// members. For verifiers that already hold some of these nodes (a ledger keeps the
+/// node of each aligned group of four notes): they hash only the rest. `level1` must
+/// have 4^(d-1) entries, 1 <= d <= 16; otherwise `RingSizeNotPowerOfFour` (with the
+/// member count it stands for) or `RingDepthOutOfRange`.
+pub fn root_from_level1(level1: Vec<Fr>) -> Result<RingRoot, CircuitError> {
+    let n = level1.len() as u64;
+    if n == 0 || !n.is_power_of_two() || n.trailing_zeros() % 2 != 0 {
+        return Err(CircuitError::RingSizeNotPowerOfFour(n.saturating_mul(4)));
+    }
+    let depth = n.trailing_zeros() / 2 + 1;
+    if depth > MAX_RING_DEPTH {
+        return Err(CircuitError::RingDepthOutOfRange(depth));
+    }
+    let mut level = level1;
+    while level.len() > 1 {
+        level = parent_level(&level);
+    }
+    Ok(RingRoot(level[0]))
 }
 
 fn digit_bits(digit: usize) -> [Fr; 2] {
@@ -187,4 +219,59 @@ pub fn place_children(node: Fr, b0: Fr, b1: Fr, s: &[Fr; 3]) -> [Fr; 4] {
     let c2 = s[1] + b1 * (u - s[1]);
     let c3 = s[2] + b01 * (node - s[2]);
     [c0, c1, c2, c3]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::UniformRand;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    fn members(rng: &mut ChaCha20Rng, n: usize) -> Vec<NoteCommitment> {
+        (0..n).map(|_| NoteCommitment(Fr::rand(rng))).collect()
+    }
+
+    fn level1(members: &[NoteCommitment]) -> Vec<Fr> {
+        members
+            .chunks_exact(4)
+            .map(|c| node_over([c[0], c[1], c[2], c[3]]))
+            .collect()
+    }
+
+    #[test]
+    fn the_root_from_level1_is_the_ring_root() {
+        let mut rng = ChaCha20Rng::seed_from_u64(41);
+        for n in [4, 16, 64, 256] {
+            let m = members(&mut rng, n);
+            let ring = Ring::new(m.clone()).unwrap();
+            assert_eq!(root_from_level1(level1(&m)).unwrap(), ring.root(), "{n}");
+        }
+    }
+
+    #[test]
+    fn a_changed_level1_node_changes_the_root() {
+        let mut rng = ChaCha20Rng::seed_from_u64(42);
+        let m = members(&mut rng, 16);
+        let mut nodes = level1(&m);
+        let root = root_from_level1(nodes.clone()).unwrap();
+        nodes.swap(0, 1);
+        assert_ne!(root_from_level1(nodes.clone()).unwrap(), root);
+        nodes.swap(0, 1);
+        nodes[3] += Fr::one();
+        assert_ne!(root_from_level1(nodes).unwrap(), root);
+    }
+
+    #[test]
+    fn level1_sizes_that_are_not_a_power_of_four_are_refused() {
+        for n in [0usize, 2, 3, 5, 8, 15] {
+            assert!(
+                matches!(
+                    root_from_level1(vec![Fr::one(); n]),
+                    Err(CircuitError::RingSizeNotPowerOfFour(m)) if m == 4 * n as u64
+                ),
+                "{n}"
+            );
+        }
+    }
 }

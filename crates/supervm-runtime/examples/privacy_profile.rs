@@ -18,8 +18,14 @@
 //! DIR (`ringct_prover::keyfile`), then a ledger of 4,096 random decoy commitments plus two
 //! notes per transaction, and TXS (default 16) proven transactions whose rings are 15
 //! decoys and the real note (as `cargo xtask bench` builds them), to `DIR/fixture.bin`.
+//! `write DIR TXS binned` draws rings as the wallet does for rings of 16 instead: four
+//! whole aligned bins of the ledger, one of them the real note's (each spent note is
+//! followed by three random notes, so its bin is complete). `run` mints the ledger (which
+//! computes the bin nodes, as a node does when it commits notes) before the block.
 //! `run` loads both, checks the verifying key, builds the genesis state and runs the
-//! block once on one thread; every transaction must be accepted.
+//! block once on one thread; every transaction must be accepted. `load` does all of
+//! that but the block, so the difference of the two callgrind totals is the block's own
+//! instruction count.
 //!
 //! `fixture.bin`: `u32` count of commitments, each 32 bytes (canonical little-endian), then
 //! `u32` count of transactions, each a `u32` length and the transaction's canonical bytes.
@@ -28,6 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rand::seq::index::sample;
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use ringct_circuit::poseidon::{hash4, params, permute, permute_plain, Tag, Width};
@@ -50,7 +57,39 @@ fn shape() -> Shape {
     Shape::default()
 }
 
-fn write(dir: &Path, count: usize) -> Res<()> {
+/// Ring `k` of a transaction: 15 uniform decoys from the first [`DECOYS`] notes and the
+/// real note at a random position (`binned == false`), or, as the wallet draws rings of
+/// 16, four whole aligned bins of four notes in random order, one of them the real
+/// note's (the real note then sits at `4 * slot + real % 4`).
+fn ring_refs(rng: &mut ChaCha20Rng, ledger: u64, real: u64, binned: bool) -> (Vec<u64>, usize) {
+    let ring_size = shape().ring_size() as usize;
+    if !binned {
+        let mut refs: Vec<u64> = sample(rng, DECOYS, ring_size - 1)
+            .into_iter()
+            .map(|i| i as u64)
+            .collect();
+        let position = rng.gen_range(0..ring_size);
+        refs.insert(position, real);
+        return (refs, position);
+    }
+    let bins = ring_size / 4;
+    let mut chosen = vec![real / 4];
+    while chosen.len() < bins {
+        let b = rng.gen_range(0..ledger / 4);
+        if !chosen.contains(&b) {
+            chosen.push(b);
+        }
+    }
+    chosen.shuffle(rng);
+    let slot = chosen
+        .iter()
+        .position(|&b| b == real / 4)
+        .expect("the real bin");
+    let refs = chosen.iter().flat_map(|&b| 4 * b..4 * b + 4).collect();
+    (refs, 4 * slot + (real % 4) as usize)
+}
+
+fn write(dir: &Path, count: usize, binned: bool) -> Res<()> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let keys = Arc::new(
         RingCtKeys::insecure_dev_setup_from_fixed_seed(shape(), KEY_SEED)
@@ -61,7 +100,6 @@ fn write(dir: &Path, count: usize) -> Res<()> {
     let mut ledger: Vec<NoteCommitment> = (0..DECOYS)
         .map(|_| NoteCommitment(Fr::from(rng.gen::<u128>())))
         .collect();
-    let ring_size = shape().ring_size() as usize;
     let mut bodies = Vec::with_capacity(count);
     let mut witnesses: Vec<RingCtWitness> = Vec::with_capacity(count);
     for _ in 0..count {
@@ -74,12 +112,14 @@ fn write(dir: &Path, count: usize) -> Res<()> {
             total += note.value;
             let index = ledger.len() as u64;
             ledger.push(note.commitment());
-            let mut refs: Vec<u64> = sample(&mut rng, DECOYS, ring_size - 1)
-                .into_iter()
-                .map(|i| i as u64)
-                .collect();
-            let position = rng.gen_range(0..ring_size);
-            refs.insert(position, index);
+            if binned {
+                // The real note's bin: it and three random notes (the ledger stays a
+                // multiple of four long).
+                for _ in 1..4 {
+                    ledger.push(NoteCommitment(Fr::from(rng.gen::<u128>())));
+                }
+            }
+            let (refs, position) = ring_refs(&mut rng, ledger.len() as u64, index, binned);
             let members = refs.iter().map(|&i| ledger[i as usize]).collect();
             inputs.push(SpendInput {
                 note,
@@ -157,7 +197,7 @@ fn take_u32(bytes: &[u8], at: &mut usize) -> Res<usize> {
     Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
 }
 
-fn run(dir: &Path) -> Res<()> {
+fn run(dir: &Path, execute: bool) -> Res<()> {
     let (vk, _) = load_verifying_key(dir, shape(), None).map_err(|e| e.to_string())?;
     let verifier = BatchVerifier::for_shape(vk, shape()).map_err(|e| e.to_string())?;
     let bytes = std::fs::read(dir.join("fixture.bin")).map_err(|e| e.to_string())?;
@@ -186,6 +226,10 @@ fn run(dir: &Path) -> Res<()> {
         .map_err(|e| e.to_string())?
         .with_threads(1)
         .map_err(|e| e.to_string())?;
+    if !execute {
+        println!("{} private transactions loaded, not run", block.len());
+        return Ok(());
+    }
     let receipts = vm.execute_block(&block);
     match receipts.iter().find(|r| !r.is_success()) {
         Some(r) => Err(format!("a transaction failed: {r:?}")),
@@ -212,8 +256,9 @@ fn poseidon(optimised: bool, n: usize) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.as_slice() {
-        [cmd, dir] if cmd == "run" => run(&PathBuf::from(dir)),
-        [cmd, dir] if cmd == "write" => write(&PathBuf::from(dir), 16),
+        [cmd, dir] if cmd == "run" => run(&PathBuf::from(dir), true),
+        [cmd, dir] if cmd == "load" => run(&PathBuf::from(dir), false),
+        [cmd, dir] if cmd == "write" => write(&PathBuf::from(dir), 16, false),
         [cmd, which, n] if cmd == "poseidon" => match (which.as_str(), n.parse()) {
             ("plain", Ok(n)) => {
                 poseidon(false, n);
@@ -226,11 +271,17 @@ fn main() {
             _ => Err("usage: privacy_profile poseidon plain|optimised N".into()),
         },
         [cmd, dir, n] if cmd == "write" => match n.parse() {
-            Ok(n) => write(&PathBuf::from(dir), n),
+            Ok(n) => write(&PathBuf::from(dir), n, false),
             Err(_) => Err(format!("not a count: {n}")),
         },
+        [cmd, dir, n, rings] if cmd == "write" => match (n.parse(), rings.as_str()) {
+            (Ok(n), "free") => write(&PathBuf::from(dir), n, false),
+            (Ok(n), "binned") => write(&PathBuf::from(dir), n, true),
+            _ => Err(format!("usage: privacy_profile write DIR TXS free|binned (got {n} {rings})")),
+        },
         _ => Err(
-            "usage: privacy_profile write DIR [TXS] | run DIR | poseidon plain|optimised N".into(),
+            "usage: privacy_profile write DIR [TXS [free|binned]] | run DIR | load DIR | poseidon plain|optimised N"
+                .into(),
         ),
     };
     if let Err(e) = result {

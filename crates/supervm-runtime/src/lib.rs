@@ -156,7 +156,7 @@ pub use error::{ConfigError, DecodeError, ErrorKind, TxError, UnknownErrorKind};
 pub use fallback::{
     FallbackPolicy, DEFAULT_FALLBACK_KINDS, ENABLE_FAST_FALLBACK_VAR, FALLBACK_ON_ERRORS_VAR,
 };
-pub use ledger::{KeyImage, KeyImageSet, NoteCommitment, NoteLedger};
+pub use ledger::{KeyImage, KeyImageSet, NoteCommitment, NoteLedger, BIN_NOTES};
 pub use object::{Address, Object, ObjectId, Owner};
 pub use privacy::PreparedPrivate;
 pub use program::{ExecLimits, Instruction, Program};

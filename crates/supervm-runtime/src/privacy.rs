@@ -41,8 +41,10 @@
 //!    then the statement is derived, never taken from the sender: ring roots are
 //!    recomputed from the ledger's commitments at the listed indices (once per ring
 //!    content: a bounded memo keyed by the member commitments themselves, so a ring seen
-//!    at admission, earlier in the block or in an earlier block is not hashed again; see
-//!    `privacy/ring_roots.rs`), key images and output commitments come from the
+//!    at admission, earlier in the block or in an earlier block is not hashed again; and
+//!    four consecutive members that are a whole aligned bin of the ledger in ledger order
+//!    take the bin's node, which the ledger hashes once per bin; see
+//!    `privacy/ring_roots.rs` and `ledger.rs`), key images and output commitments come from the
 //!    transaction, the fee from the body, and `ctx` is the binding of the body on this
 //!    network (`PrivateTx::binding`). The proof bytes and these public inputs are named by
 //!    a [`VerdictKey`] (the verifying key's fingerprint, the shape, the public inputs and
@@ -70,7 +72,8 @@
 //!    cannot get an honest transaction rejected by putting an invalid one with the same
 //!    key image before it. Otherwise the transaction is
 //!    accepted: its key images are marked spent and its outputs are appended to the
-//!    ledger, in output order.
+//!    ledger, in output order. After the last transaction, the nodes of the bins the new
+//!    notes completed are computed (in parallel, once each).
 //!
 //! A transaction that fails at any step changes nothing: steps 1 and 2 only read the
 //! state, and step 3 writes only for an accepted transaction, after its last check.
@@ -330,6 +333,7 @@ pub(crate) fn run(
     }
 
     // Step 3: apply in block order.
+    let notes_before = state.notes().len();
     let mut spent_in_block: HashSet<KeyImage> = HashSet::new();
     let mut created_in_block: HashSet<NoteCommitment> = HashSet::new();
     for ((i, tx), pending) in txs.iter().zip(pending) {
@@ -387,6 +391,14 @@ pub(crate) fn run(
             Err(e) => receipt.error = Some(e),
         }
     }
+
+    // The bins the accepted outputs completed: hashed now, in parallel, once each, so the
+    // block that creates the notes pays for their bin nodes rather than the first
+    // transaction that uses them as ring members.
+    let state = &*state;
+    install(pool.map(|p| &**p), || {
+        state.notes().compute_bins_from(notes_before)
+    });
 }
 
 /// Step 3's rules against the transactions of the block accepted so far: no key image
@@ -558,7 +570,7 @@ fn derive(
         .enumerate()
         .map(|(input, members)| {
             let got = members.len();
-            memo.root_of(members)
+            memo.root_of(members, state.notes())
                 .map_err(|_| TxError::RingSizeMismatch {
                     input,
                     expected: ring_size,

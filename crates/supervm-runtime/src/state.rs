@@ -73,13 +73,20 @@ impl State {
     /// genesis states (minting notes for tests, benchmarks or a chain's initial
     /// distribution); execution never calls this. Refuses a commitment the ledger already
     /// holds (`DuplicateNote`), changing nothing.
+    ///
+    /// Like the Privacy path for a block's outputs, it computes the node of the ledger bin
+    /// the note completes (see [`NoteLedger`]), so a genesis state is what a node holds
+    /// after committing those notes.
     pub fn mint_note(&mut self, commitment: NoteCommitment) -> Result<u64, ConfigError> {
         let existing = self.notes.index_of(&commitment);
-        self.notes
+        let index = self
+            .notes
             .append(commitment)
             .ok_or(ConfigError::DuplicateNote {
                 existing: existing.unwrap_or_default(),
-            })
+            })?;
+        self.notes.compute_bins_from(index);
+        Ok(index)
     }
 
     /// [`mint_note`](Self::mint_note) for each commitment, in order; returns the range
@@ -106,6 +113,7 @@ impl State {
         for c in commitments {
             self.notes.append(c);
         }
+        self.notes.compute_bins_from(start);
         Ok(start..self.notes.len())
     }
 

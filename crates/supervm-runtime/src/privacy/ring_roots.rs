@@ -8,6 +8,12 @@
 //! a digest, so no collision can hand back another ring's root. The memo is therefore
 //! invisible to every rule and every result; it only removes repeated Poseidon work.
 //!
+//! A ring not in the memo is hashed with the ledger's bin nodes: four consecutive members
+//! that are a whole aligned bin of the ledger, in ledger order, take the bin's node, which
+//! the ledger computes once per bin (see `ledger.rs`), so a ring of four whole bins costs
+//! one permutation. The root is the same either way: the node is `H4(NODE, ..)` over the
+//! same four commitments.
+//!
 //! It belongs to one runtime, not to the process: dropping the runtime frees it, and two
 //! runtimes (or two benchmark rounds on fresh runtimes) never share work.
 //!
@@ -19,7 +25,10 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use ringct_circuit::ring::{node_over, root_from_level1};
 use ringct_circuit::{CircuitError, NoteCommitment, Ring, RingRoot};
+
+use crate::ledger::NoteLedger;
 
 /// Largest ring (members) the memo remembers: depth 3.
 pub(crate) const MAX_CACHED_MEMBERS: usize = 64;
@@ -52,8 +61,15 @@ impl RingRootMemo {
     }
 
     /// The root of the ring over `members` (`Ring::new(members)?.root()`), from the memo
-    /// when this content was seen before.
-    pub(crate) fn root_of(&self, members: Vec<NoteCommitment>) -> Result<RingRoot, CircuitError> {
+    /// when this content was seen before. Otherwise computed level by level, taking from
+    /// `ledger` the node of every four consecutive members that are a whole bin of it in
+    /// ledger order (`NoteLedger::bin_node_of`: the same `H4(NODE, ..)` over the same
+    /// commitments, hashed once per bin) and hashing the other groups.
+    pub(crate) fn root_of(
+        &self,
+        members: Vec<NoteCommitment>,
+        ledger: &NoteLedger,
+    ) -> Result<RingRoot, CircuitError> {
         let cacheable = members.len() <= MAX_CACHED_MEMBERS;
         if cacheable {
             if let Some(root) = self.remembered(&members) {
@@ -61,7 +77,17 @@ impl RingRootMemo {
             }
         }
         let ring = Ring::new(members)?;
-        let root = ring.root();
+        let level1 = ring
+            .members()
+            .chunks_exact(4)
+            .map(|c| {
+                let group = [c[0], c[1], c[2], c[3]];
+                ledger
+                    .bin_node_of(&group)
+                    .unwrap_or_else(|| node_over(group))
+            })
+            .collect();
+        let root = root_from_level1(level1)?;
         if cacheable {
             self.remember(ring.members().to_vec(), root);
         }
@@ -80,7 +106,7 @@ mod tests {
     use super::*;
 
     fn root_of(members: Vec<NoteCommitment>) -> Result<RingRoot, CircuitError> {
-        MEMO.with(|m| m.root_of(members))
+        MEMO.with(|m| m.root_of(members, &NoteLedger::new()))
     }
 
     thread_local! {
@@ -135,15 +161,78 @@ mod tests {
         let memo = RingRootMemo::default();
         for seed in 0..(MAX_CACHED_RINGS as u64 + 10) {
             let members = ring(10_000 + seed, 4);
-            memo.root_of(members).unwrap();
+            memo.root_of(members, &NoteLedger::new()).unwrap();
             assert!(memo.len() <= MAX_CACHED_RINGS);
         }
         assert!(memo.len() > 0);
         // Rings above the member bound are not remembered.
-        memo.root_of(ring(7, 256)).unwrap();
+        memo.root_of(ring(7, 256), &NoteLedger::new()).unwrap();
         assert!(memo.remembered(&ring(7, 256)).is_none());
         // Two runtimes never share a memo.
         let other = RingRootMemo::default();
         assert_eq!(other.len(), 0);
+    }
+
+    fn ledger(n: u64) -> NoteLedger {
+        let mut l = NoteLedger::new();
+        for i in 0..n {
+            l.append(NoteCommitment(Fr::from(50_000 + i * 7)));
+        }
+        l
+    }
+
+    fn at(l: &NoteLedger, refs: &[u64]) -> Vec<NoteCommitment> {
+        refs.iter().map(|&i| *l.get(i).unwrap()).collect()
+    }
+
+    #[test]
+    fn bin_nodes_give_the_same_root_as_the_members() {
+        let l = ledger(70);
+        let bins = |bs: &[u64]| -> Vec<u64> { bs.iter().flat_map(|b| 4 * b..4 * b + 4).collect() };
+        let mut reversed_bin = bins(&[3, 9, 1, 12]);
+        reversed_bin[4..8].reverse();
+        let mut tail: Vec<u64> = bins(&[0, 5, 2]);
+        tail.extend([66, 67, 68, 69]); // 68, 69: bin 17 is incomplete in a 70-note ledger
+        for refs in [
+            bins(&[3, 9, 1, 12]),                             // four whole bins
+            bins(&[16, 0, 7, 4]),                             // in any order
+            [bins(&[2, 5, 8]), vec![40, 13, 27, 6]].concat(), // three bins and a mixed group
+            vec![1, 2, 3, 4, 9, 10, 11, 12, 17, 18, 19, 20, 25, 26, 27, 28], // unaligned runs
+            reversed_bin,                                     // a bin out of ledger order
+            tail,
+            bins(&(0..16).collect::<Vec<_>>()), // 64 members
+            vec![8, 9, 10, 11],                 // one bin
+        ] {
+            let members = at(&l, &refs);
+            let direct = Ring::new(members.clone()).unwrap().root();
+            let memo = RingRootMemo::default();
+            assert_eq!(
+                memo.root_of(members.clone(), &l).unwrap(),
+                direct,
+                "{refs:?}"
+            );
+            assert_eq!(memo.root_of(members, &l).unwrap(), direct, "{refs:?} again");
+        }
+        // The whole-bin rings took their nodes from the ledger.
+        assert!(l.computed_bins() >= 16);
+    }
+
+    #[test]
+    fn a_ring_of_whole_bins_hashes_each_bin_once() {
+        let l = ledger(64);
+        let memo = RingRootMemo::default();
+        let refs: Vec<u64> = [5u64, 0, 9, 2]
+            .iter()
+            .flat_map(|b| 4 * b..4 * b + 4)
+            .collect();
+        memo.root_of(at(&l, &refs), &l).unwrap();
+        assert_eq!(l.computed_bins(), 4);
+        // Another ring sharing two of the bins computes only the two new ones.
+        let refs: Vec<u64> = [9u64, 3, 0, 11]
+            .iter()
+            .flat_map(|b| 4 * b..4 * b + 4)
+            .collect();
+        memo.root_of(at(&l, &refs), &l).unwrap();
+        assert_eq!(l.computed_bins(), 6);
     }
 }

@@ -32,7 +32,10 @@ pub struct Owned {
 
 /// The shared fixture (see [`fixture`]).
 pub struct Fixture {
+    pub keys: Arc<RingCtKeys>,
     pub verifier: BatchVerifier,
+    /// The owned notes (indices 12..16: the ledger's bin 3).
+    pub owned: Vec<Owned>,
     /// `common::state()` plus a ledger of 12 decoys (indices 0..12) and 4 owned notes
     /// (12..16).
     pub genesis: State,
@@ -201,7 +204,9 @@ pub fn fixture() -> &'static Fixture {
             txs[faerie_of].body.outputs[0].commitment
         );
         Fixture {
+            keys,
             verifier,
+            owned,
             genesis,
             txs,
             conflict,

@@ -8,6 +8,7 @@
 mod common;
 
 mod acceptance;
+mod bins;
 mod configuration;
 mod double_spends;
 mod ledger_rules;
