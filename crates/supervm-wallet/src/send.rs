@@ -177,8 +177,8 @@ pub fn choose(
     })
 }
 
-/// How many of `notes` (largest first) pay `needed`; `None` if all of them
-/// do not.
+/// How many of `notes` (largest first) it takes to pay `needed`; `None` if
+/// even all of them do not.
 fn min_inputs(notes: &[OwnedNote], needed: u64) -> Option<usize> {
     let mut sum = 0u64;
     for (k, n) in notes.iter().enumerate() {
