@@ -1,15 +1,17 @@
-//! Ring member selection: Monero's gamma over output age.
+//! Ring member selection: Monero's gamma over output age, in aligned bins of
+//! four ledger notes for rings of 16 or more members.
 //!
 //! # The distribution
 //! Ages are counted in ledger indices back from the tip: the newest note has
 //! age 0, note `i` of a ledger of `N` notes has age `N - 1 - i`. For each
-//! decoy the wallet draws `x ~ Gamma(shape = 19.28, scale = 1/1.61)`, reads
+//! draw the wallet takes `x ~ Gamma(shape = 19.28, scale = 1/1.61)`, reads
 //! `e^x` as an age in seconds (Monero's model, fitted by Möser et al. 2018 to
 //! the ages at which real outputs are spent) and turns it into an age in
 //! notes with [`DecoyParams::outputs_per_second`]. A draw older than the
-//! ledger, the real note, or a note already in the ring is drawn again, at
-//! most [`DecoyParams::max_redraws`] times; after that the decoy is drawn
-//! uniformly from the notes not yet in the ring (the small-ledger rule).
+//! ledger, or one that lands on the real note or on a member already in the
+//! ring, is drawn again, at most [`DecoyParams::max_redraws`] times; after
+//! that the decoy is drawn uniformly from what is not yet in the ring (the
+//! small-ledger rule).
 //!
 //! Why: real spends are mostly of recent outputs; uniform decoys would make
 //! the newest member of a ring the real one most of the time. Drawing decoys
@@ -17,16 +19,44 @@
 //! indistinguishable from a decoy's, to the extent that real behaviour
 //! follows the model.
 //!
+//! # Bins (rings of [`BINNED_MIN_RING`] or more members)
+//! The ledger is cut into *aligned bins* of [`BIN_NOTES`] notes: bin `b`
+//! holds notes `4b, 4b+1, 4b+2, 4b+3`. A bin is *complete* once all four
+//! notes exist ([`bin_complete`]). A ring of 16 or more members is made of
+//! whole complete bins: the real note's bin, and `ring_size / 4 - 1` decoy
+//! bins, each the bin of a gamma-drawn index (drawn again if that index's
+//! bin is incomplete or already in the ring; after `max_redraws` draws, a
+//! uniformly random unused complete bin). The bins come in uniformly random
+//! order, each bin's four notes consecutive and in ascending ledger order.
+//!
+//! Why:
+//! - the node keeps, per aligned bin, the tree node over its four notes, so a
+//!   ring made of whole aligned bins costs it one Poseidon permutation per 16
+//!   members instead of five (consensus is unchanged: any ring is valid);
+//! - timing: the real note's three bin-mates share its age, so an attacker
+//!   who guesses the real bin from ages still has four candidates.
+//!
+//! The cost: a ring of 16 has 4 independent age samples instead of 15, and
+//! a note is spendable in such a ring only once its bin is complete (at most
+//! three more ledger notes): until then [`WalletError::NoteTooNew`]. The
+//! wallet never falls back to a member-by-member ring for such a note: from
+//! a binning wallet, the one loose member near the tip would be the real one.
+//!
+//! Rings of 4 (depth 1) stay member by member: a single bin would be the real
+//! note and its three neighbours, all of one age.
+//!
 //! # Small ledgers
-//! - Fewer notes than the ring size: refused ([`WalletError::LedgerTooSmall`]).
+//! - Fewer notes than the ring size (or, binned, fewer complete bins than the
+//!   ring has bins): refused ([`WalletError::LedgerTooSmall`]).
 //! - A young ledger (most gamma draws older than the ledger): decoys fall back
 //!   to uniform over the ledger, and the [`RingReport`] says how many did, so
 //!   the CLI tells the user that the anonymity set is the ring, drawn from a
 //!   ledger of `N` notes, with an age pattern that differs from the model.
 //!
 //! # Position
-//! The real note sits at a uniformly random position; the decoys are in random
-//! order; all members are distinct.
+//! The real note sits at a uniformly random position (binned: its bin in a
+//! uniformly random slot, at its offset within the bin); all members are
+//! distinct.
 
 use crate::error::WalletError;
 use rand::seq::SliceRandom;
@@ -38,6 +68,35 @@ use std::collections::HashSet;
 pub const GAMMA_SHAPE: f64 = 19.28;
 /// Monero's gamma scale (1 / rate 1.61).
 pub const GAMMA_SCALE: f64 = 1.0 / 1.61;
+/// Notes in an aligned bin: bin `b` holds ledger notes `4b .. 4b + 3`, the
+/// four children of one node of the ring's 4-ary tree.
+pub const BIN_NOTES: u64 = 4;
+/// The smallest ring drawn in bins (depth 2). Smaller rings are drawn member
+/// by member.
+pub const BINNED_MIN_RING: u64 = 16;
+
+/// Whether rings of `ring_size` members are drawn in aligned bins: 16 or
+/// more members, a whole number of bins (every protocol ring, `4^depth`
+/// with depth >= 2, is).
+pub fn uses_bins(ring_size: u64) -> bool {
+    ring_size >= BINNED_MIN_RING && ring_size % BIN_NOTES == 0
+}
+
+/// Whether the aligned bin of note `index` is complete in a ledger of
+/// `ledger_notes` notes (all of its [`BIN_NOTES`] notes exist).
+pub fn bin_complete(index: u64, ledger_notes: u64) -> bool {
+    notes_until_bin_complete(index, ledger_notes) == 0
+}
+
+/// How many more notes the ledger needs before the bin of note `index` is
+/// complete (0 if it is; at most 3 for a note in the ledger).
+pub fn notes_until_bin_complete(index: u64, ledger_notes: u64) -> u64 {
+    // The bin's end, 4b + 4, saturates for the ledger's last possible bin.
+    let end = (index / BIN_NOTES)
+        .saturating_mul(BIN_NOTES)
+        .saturating_add(BIN_NOTES);
+    end.saturating_sub(ledger_notes)
+}
 
 /// The selection's parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,7 +105,8 @@ pub struct DecoyParams {
     /// ledger indices. Default 1.0, about Monero mainnet's rate; a network
     /// should set its own long-run average.
     pub outputs_per_second: f64,
-    /// Gamma draws per decoy before the uniform fallback.
+    /// Gamma draws per decoy (binned: per decoy bin) before the uniform
+    /// fallback.
     pub max_redraws: u32,
 }
 
@@ -59,17 +119,31 @@ impl Default for DecoyParams {
     }
 }
 
-/// How a ring was drawn.
+/// How a ring was drawn. Counts are of members:
+/// `gamma_decoys + uniform_decoys + bin_mates = ring_size - 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RingReport {
     /// Notes in the ledger.
     pub ledger_notes: u64,
     /// Ring size.
     pub ring_size: u64,
-    /// Decoys drawn from the gamma.
+    /// Members per bin: [`BIN_NOTES`] for a binned ring, 1 for a ring drawn
+    /// member by member.
+    pub bin_notes: u64,
+    /// Decoys drawn from the gamma (binned: 4 per gamma-drawn bin).
     pub gamma_decoys: u64,
-    /// Decoys drawn uniformly because the gamma kept missing the ledger.
+    /// Decoys drawn uniformly because the gamma kept missing the ledger
+    /// (binned: 4 per uniformly drawn bin).
     pub uniform_decoys: u64,
+    /// Decoys that are the real note's bin-mates (`bin_notes - 1`).
+    pub bin_mates: u64,
+}
+
+impl RingReport {
+    /// Whether the ring was drawn in aligned bins.
+    pub fn binned(&self) -> bool {
+        self.bin_notes > 1
+    }
 }
 
 /// A ring: members' ledger indices in ring order, and the real note's position.
@@ -96,7 +170,13 @@ pub fn gamma_age<R: Rng + ?Sized>(rng: &mut R, params: &DecoyParams) -> u64 {
 }
 
 /// Picks a ring of `ring_size` members from a ledger of `ledger_notes` notes
-/// for the real note at index `real`.
+/// for the real note at index `real`: in aligned bins if
+/// [`uses_bins`]`(ring_size)`, else member by member.
+///
+/// Errors: [`WalletError::LedgerTooSmall`] (fewer notes, or complete bins,
+/// than the ring needs), [`WalletError::LedgerMismatch`] (`real` beyond the
+/// ledger), [`WalletError::NoteTooNew`] (binned, and the real note's bin is
+/// not complete yet).
 pub fn pick_ring<R: Rng + ?Sized>(
     rng: &mut R,
     ledger_notes: u64,
@@ -117,6 +197,22 @@ pub fn pick_ring<R: Rng + ?Sized>(
             found: format!("a ledger of {ledger_notes} notes"),
         });
     }
+    if uses_bins(ring_size) {
+        pick_binned(rng, ledger_notes, real, ring_size, params)
+    } else {
+        pick_members(rng, ledger_notes, real, ring_size, params)
+    }
+}
+
+/// Member by member (rings of 4): `ledger_notes >= ring_size >= 1` and
+/// `real < ledger_notes` are checked by [`pick_ring`].
+fn pick_members<R: Rng + ?Sized>(
+    rng: &mut R,
+    ledger_notes: u64,
+    real: u64,
+    ring_size: u64,
+    params: &DecoyParams,
+) -> Result<RingChoice, WalletError> {
     let want = (ring_size - 1) as usize;
     let mut used: HashSet<u64> = HashSet::with_capacity(want + 1);
     used.insert(real);
@@ -157,15 +253,99 @@ pub fn pick_ring<R: Rng + ?Sized>(
         report: RingReport {
             ledger_notes,
             ring_size,
+            bin_notes: 1,
             gamma_decoys,
             uniform_decoys,
+            bin_mates: 0,
+        },
+    })
+}
+
+/// In aligned bins (rings of 16 or more, a multiple of [`BIN_NOTES`]):
+/// `ledger_notes >= ring_size` and `real < ledger_notes` are checked by
+/// [`pick_ring`].
+fn pick_binned<R: Rng + ?Sized>(
+    rng: &mut R,
+    ledger_notes: u64,
+    real: u64,
+    ring_size: u64,
+    params: &DecoyParams,
+) -> Result<RingChoice, WalletError> {
+    let bins = ring_size / BIN_NOTES;
+    let complete = ledger_notes / BIN_NOTES;
+    if complete < bins {
+        // Unreachable while ledger_notes >= ring_size and ring_size is a
+        // multiple of BIN_NOTES; kept as the explicit bound.
+        return Err(WalletError::LedgerTooSmall {
+            notes: ledger_notes,
+            ring_size,
+        });
+    }
+    let needed = notes_until_bin_complete(real, ledger_notes);
+    if needed > 0 {
+        return Err(WalletError::NoteTooNew {
+            index: real,
+            ledger_notes,
+            needed,
+        });
+    }
+    let real_bin = real / BIN_NOTES;
+    let want = (bins - 1) as usize;
+    let mut used: HashSet<u64> = HashSet::with_capacity(want + 1);
+    used.insert(real_bin);
+    let mut decoy_bins = Vec::with_capacity(want);
+    let (mut gamma_bins, mut uniform_bins) = (0u64, 0u64);
+    while decoy_bins.len() < want {
+        let mut picked = None;
+        for _ in 0..params.max_redraws {
+            let age = gamma_age(rng, params);
+            if age >= ledger_notes {
+                continue;
+            }
+            let index = ledger_notes - 1 - age;
+            let bin = index / BIN_NOTES;
+            if bin < complete && !used.contains(&bin) {
+                picked = Some(bin);
+                break;
+            }
+        }
+        let bin = match picked {
+            Some(b) => {
+                gamma_bins += 1;
+                b
+            }
+            None => {
+                uniform_bins += 1;
+                uniform_unused(rng, complete, &used)
+            }
+        };
+        used.insert(bin);
+        decoy_bins.push(bin);
+    }
+    decoy_bins.shuffle(rng);
+    let slot = rng.gen_range(0..bins as usize);
+    decoy_bins.insert(slot, real_bin);
+    let members = decoy_bins
+        .iter()
+        .flat_map(|&b| (0..BIN_NOTES).map(move |k| b * BIN_NOTES + k))
+        .collect();
+    Ok(RingChoice {
+        members,
+        position: slot * BIN_NOTES as usize + (real % BIN_NOTES) as usize,
+        report: RingReport {
+            ledger_notes,
+            ring_size,
+            bin_notes: BIN_NOTES,
+            gamma_decoys: gamma_bins * BIN_NOTES,
+            uniform_decoys: uniform_bins * BIN_NOTES,
+            bin_mates: BIN_NOTES - 1,
         },
     })
 }
 
 /// A uniform index in `0..n` not in `used` (`used.len() < n`).
 fn uniform_unused<R: Rng + ?Sized>(rng: &mut R, n: u64, used: &HashSet<u64>) -> u64 {
-    // Rejection while at most half the ledger is used (expected < 2 draws),
+    // Rejection while at most half the range is used (expected < 2 draws),
     // otherwise pick among the free indices (n is then at most twice the ring).
     if (used.len() as u64) * 2 <= n {
         loop {
@@ -197,6 +377,26 @@ mod tests {
 
     /// Critical value of chi-square with 15 degrees of freedom at p = 0.001.
     const CHI2_15_P001: f64 = 37.70;
+    /// Critical value of chi-square with 3 degrees of freedom at p = 0.001.
+    const CHI2_3_P001: f64 = 16.27;
+
+    /// The ring's members as bins: each a run of `BIN_NOTES` consecutive,
+    /// ascending indices starting at a multiple of `BIN_NOTES`, complete in a
+    /// ledger of `n` notes. Returns the bins in ring order.
+    fn bins_of(c: &RingChoice, n: u64) -> Vec<u64> {
+        assert_eq!(c.members.len() as u64 % BIN_NOTES, 0);
+        c.members
+            .chunks(BIN_NOTES as usize)
+            .map(|bin| {
+                assert_eq!(bin[0] % BIN_NOTES, 0, "unaligned bin {bin:?}");
+                for (k, &m) in bin.iter().enumerate() {
+                    assert_eq!(m, bin[0] + k as u64, "not consecutive: {bin:?}");
+                }
+                assert!(bin_complete(bin[0], n), "incomplete bin {bin:?} of {n}");
+                bin[0] / BIN_NOTES
+            })
+            .collect()
+    }
 
     #[test]
     fn members_are_distinct_and_include_the_real_note() {
@@ -207,18 +407,95 @@ mod tests {
             (16, 16),
             (17, 16),
             (1000, 16),
+            (64, 64),
             (1_000_000, 64),
         ] {
-            for real in [0, n / 2, n - 1] {
-                let c = pick_ring(&mut rng, n, real, ring, &DecoyParams::default()).unwrap();
+            for real in [0, 1, n / 2, n.saturating_sub(5), n - 1] {
+                let picked = pick_ring(&mut rng, n, real, ring, &DecoyParams::default());
+                if uses_bins(ring) && !bin_complete(real, n) {
+                    // (17, 16): note 16 opens bin 4, which needs notes 17..19.
+                    assert!(
+                        matches!(
+                            picked,
+                            Err(WalletError::NoteTooNew { index, ledger_notes, needed })
+                                if index == real && ledger_notes == n && needed == 20 - n
+                        ),
+                        "{n} {ring} {real}: {picked:?}"
+                    );
+                    continue;
+                }
+                let c = picked.unwrap();
                 assert_eq!(c.members.len() as u64, ring);
                 assert_eq!(c.members[c.position], real);
                 let set: HashSet<_> = c.members.iter().collect();
                 assert_eq!(set.len() as u64, ring, "{n} {ring}");
                 assert!(c.members.iter().all(|&m| m < n));
-                assert_eq!(c.report.gamma_decoys + c.report.uniform_decoys, ring - 1);
+                let r = c.report;
+                assert_eq!(r.gamma_decoys + r.uniform_decoys + r.bin_mates, ring - 1);
+                if uses_bins(ring) {
+                    let bins = bins_of(&c, n);
+                    assert_eq!(bins.len() as u64, ring / BIN_NOTES);
+                    assert_eq!(bins[c.position / BIN_NOTES as usize], real / BIN_NOTES);
+                    assert_eq!((c.position as u64) % BIN_NOTES, real % BIN_NOTES);
+                    assert!(r.binned());
+                    assert_eq!((r.bin_notes, r.bin_mates), (BIN_NOTES, BIN_NOTES - 1));
+                    assert_eq!(r.gamma_decoys % BIN_NOTES, 0);
+                    assert_eq!(r.uniform_decoys % BIN_NOTES, 0);
+                } else {
+                    assert!(!r.binned());
+                    assert_eq!((r.bin_notes, r.bin_mates), (1, 0));
+                }
             }
         }
+    }
+
+    #[test]
+    fn the_binned_checker_catches_a_member_by_member_ring() {
+        // bins_of must be able to fail: a gamma ring of 16 drawn member by
+        // member (as rings of 4 are) is almost never made of aligned bins.
+        let mut rng = ChaCha20Rng::seed_from_u64(5);
+        let c = pick_members(&mut rng, 1_000_000, 999_000, 16, &DecoyParams::default()).unwrap();
+        assert!(std::panic::catch_unwind(|| bins_of(&c, 1_000_000)).is_err());
+    }
+
+    #[test]
+    fn rings_of_four_stay_member_by_member() {
+        // Rings of 4 are not binned: across many rings some member lies
+        // outside the real note's bin (a binned ring of 4 would be exactly
+        // that bin), and members are not forced into aligned runs.
+        let mut rng = ChaCha20Rng::seed_from_u64(6);
+        let (n, real) = (10_000_000u64, 9_000_001u64);
+        let mut unaligned = 0;
+        for _ in 0..50 {
+            let c = pick_ring(&mut rng, n, real, 4, &DecoyParams::default()).unwrap();
+            assert_eq!(c.members[c.position], real);
+            assert_eq!(c.report.bin_mates, 0);
+            assert_eq!(c.report.gamma_decoys + c.report.uniform_decoys, 3);
+            if c.members.iter().any(|&m| m / BIN_NOTES != real / BIN_NOTES) {
+                unaligned += 1;
+            }
+        }
+        assert_eq!(unaligned, 50);
+        // A real note in an incomplete bin is fine in a ring of 4.
+        let c = pick_ring(&mut rng, 10, 9, 4, &DecoyParams::default()).unwrap();
+        assert_eq!(c.members[c.position], 9);
+    }
+
+    #[test]
+    fn bin_completeness() {
+        assert!(bin_complete(0, 4));
+        assert!(bin_complete(3, 4));
+        assert!(!bin_complete(3, 3));
+        assert!(!bin_complete(4, 7));
+        assert!(bin_complete(7, 8));
+        assert_eq!(notes_until_bin_complete(9, 10), 2);
+        assert_eq!(notes_until_bin_complete(8, 9), 3);
+        assert_eq!(notes_until_bin_complete(11, 12), 0);
+        assert_eq!(notes_until_bin_complete(5, 1000), 0);
+        // No overflow at the top of the range.
+        assert_eq!(notes_until_bin_complete(u64::MAX, u64::MAX), 0);
+        assert!(uses_bins(16) && uses_bins(64) && uses_bins(256));
+        assert!(!uses_bins(4) && !uses_bins(1) && !uses_bins(17));
     }
 
     #[test]
@@ -235,15 +512,110 @@ mod tests {
         // decoys fall back to uniform, and the report says so.
         let c = pick_ring(&mut rng, 20, 5, 4, &DecoyParams::default()).unwrap();
         assert_eq!(c.report.uniform_decoys, 3);
-        // A large ledger draws from the gamma.
+        // A large ledger draws from the gamma: 3 gamma bins of 4, and the
+        // real note's 3 bin-mates.
         let c = pick_ring(&mut rng, 10_000_000, 9_999_999, 16, &DecoyParams::default()).unwrap();
-        assert_eq!(c.report.gamma_decoys, 15);
+        assert_eq!(
+            (
+                c.report.gamma_decoys,
+                c.report.uniform_decoys,
+                c.report.bin_mates
+            ),
+            (12, 0, 3)
+        );
+        let c = pick_ring(&mut rng, 10_000_000, 9_999_999, 64, &DecoyParams::default()).unwrap();
+        assert_eq!(
+            (
+                c.report.gamma_decoys,
+                c.report.uniform_decoys,
+                c.report.bin_mates
+            ),
+            (60, 0, 3)
+        );
+    }
+
+    #[test]
+    fn a_young_ledger_falls_back_to_uniform_bins() {
+        let mut rng = ChaCha20Rng::seed_from_u64(7);
+        // 22 notes: 5 complete bins (0..19), bin 5 (20, 21) incomplete. All
+        // gamma ages are far older than the ledger: the 3 decoy bins are
+        // uniform among the 4 complete bins that are not the real one's.
+        let mut seen = HashSet::new();
+        for _ in 0..200 {
+            let c = pick_ring(&mut rng, 22, 6, 16, &DecoyParams::default()).unwrap();
+            assert_eq!(
+                (
+                    c.report.gamma_decoys,
+                    c.report.uniform_decoys,
+                    c.report.bin_mates
+                ),
+                (0, 12, 3)
+            );
+            assert!(c.report.binned());
+            let bins = bins_of(&c, 22);
+            assert!(bins.contains(&1));
+            assert!(bins.iter().all(|&b| b < 5), "{bins:?}");
+            seen.extend(bins);
+        }
+        // Every complete bin is used at some point, the incomplete one never.
+        assert_eq!(seen, HashSet::from([0, 1, 2, 3, 4]));
+        // Exactly as many complete bins as the ring needs: all of them.
+        let c = pick_ring(&mut rng, 16, 15, 16, &DecoyParams::default()).unwrap();
+        let mut bins = bins_of(&c, 16);
+        bins.sort_unstable();
+        assert_eq!(bins, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn a_note_in_an_incomplete_bin_is_refused_never_drawn_loose() {
+        let mut rng = ChaCha20Rng::seed_from_u64(8);
+        // Ledger of 18: note 17 is in bin 4 (16..19), which needs 2 more notes.
+        let e = pick_ring(&mut rng, 18, 17, 16, &DecoyParams::default()).unwrap_err();
+        assert!(matches!(
+            e,
+            WalletError::NoteTooNew {
+                index: 17,
+                ledger_notes: 18,
+                needed: 2
+            }
+        ));
+        assert_eq!(e.rule(), "note_too_new");
+        let text = e.to_string();
+        assert!(
+            text.contains("group of four") && text.contains("2 more"),
+            "{text}"
+        );
+        // In a large ledger too: the tip's bin 2_499_999 has notes
+        // 9_999_996..9_999_999; with 9_999_997 notes it needs 3 more.
+        assert!(matches!(
+            pick_ring(&mut rng, 9_999_997, 9_999_996, 64, &DecoyParams::default()),
+            Err(WalletError::NoteTooNew { needed: 3, .. })
+        ));
+        // The ledger too small for the ring is the first thing said: 10 notes
+        // cannot fill a ring of 16 whatever the note.
+        assert!(matches!(
+            pick_ring(&mut rng, 10, 9, 16, &DecoyParams::default()),
+            Err(WalletError::LedgerTooSmall {
+                notes: 10,
+                ring_size: 16
+            })
+        ));
+        // 15 notes: 3 complete bins, the real note's among them, but a ring
+        // of 16 needs 4.
+        assert!(matches!(
+            pick_ring(&mut rng, 15, 2, 16, &DecoyParams::default()),
+            Err(WalletError::LedgerTooSmall {
+                notes: 15,
+                ring_size: 16
+            })
+        ));
     }
 
     #[test]
     fn the_real_position_is_uniform_chi_square() {
         let mut rng = ChaCha20Rng::seed_from_u64(11);
         let mut counts = [0u64; 16];
+        let mut slots = [0u64; 4];
         for k in 0..8000u64 {
             let c = pick_ring(
                 &mut rng,
@@ -254,13 +626,37 @@ mod tests {
             )
             .unwrap();
             counts[c.position] += 1;
+            slots[c.position / BIN_NOTES as usize] += 1;
         }
         let chi = chi_square(&counts);
         assert!(chi < CHI2_15_P001, "chi-square {chi} for {counts:?}");
-        // The statistic can fail: a biased position is caught.
+        let chi = chi_square(&slots);
+        assert!(
+            chi < CHI2_3_P001,
+            "bin slot: chi-square {chi} for {slots:?}"
+        );
+        // The statistics can fail: a biased position or slot is caught.
         let mut biased = counts;
         biased[0] += 200;
         assert!(chi_square(&biased) > CHI2_15_P001);
+        let mut biased = slots;
+        biased[0] += 250;
+        assert!(chi_square(&biased) > CHI2_3_P001);
+    }
+
+    #[test]
+    fn the_real_bin_slot_is_uniform_for_a_fixed_note() {
+        // One real note, many rings: its bin's slot is uniform on its own
+        // (not only thanks to the real note's offset varying).
+        let mut rng = ChaCha20Rng::seed_from_u64(13);
+        let mut slots = [0u64; 4];
+        for _ in 0..4000 {
+            let c = pick_ring(&mut rng, 5_000_000, 4_990_001, 16, &DecoyParams::default()).unwrap();
+            assert_eq!(c.position % 4, 1);
+            slots[c.position / 4] += 1;
+        }
+        let chi = chi_square(&slots);
+        assert!(chi < CHI2_3_P001, "chi-square {chi} for {slots:?}");
     }
 
     /// Rank of the real member's age among the ring (0 = youngest).
@@ -273,11 +669,12 @@ mod tests {
     #[test]
     fn in_a_simulated_ledger_the_real_age_rank_is_not_a_tell() {
         // Real spends follow the model: the spent note's age is a gamma draw.
+        // Rings of 4 (member by member): the real member's rank among 4.
         let mut rng = ChaCha20Rng::seed_from_u64(12);
         let n = 20_000_000u64;
         let params = DecoyParams::default();
-        let mut ranks = [0u64; 16];
-        let mut naive = [0u64; 16];
+        let mut ranks = [0u64; 4];
+        let mut naive = [0u64; 4];
         let mut done = 0;
         while done < 4000 {
             let age = gamma_age(&mut rng, &params);
@@ -285,11 +682,12 @@ mod tests {
                 continue;
             }
             let real = n - 1 - age;
-            let c = pick_ring(&mut rng, n, real, 16, &params).unwrap();
+            let c = pick_ring(&mut rng, n, real, 4, &params).unwrap();
+            assert!(!c.report.binned());
             ranks[age_rank(&c)] += 1;
             // A naive wallet with uniform decoys, for contrast.
             let mut members: HashSet<u64> = HashSet::from([real]);
-            while members.len() < 16 {
+            while members.len() < 4 {
                 members.insert(rng.gen_range(0..n));
             }
             naive[members.iter().filter(|&&m| m > real).count()] += 1;
@@ -297,11 +695,70 @@ mod tests {
         }
         let chi = chi_square(&ranks);
         assert!(
-            chi < CHI2_15_P001,
+            chi < CHI2_3_P001,
             "gamma decoys: chi-square {chi} for {ranks:?}"
         );
         // Uniform decoys make the real note the youngest almost always.
-        assert!(chi_square(&naive) > 100.0 * CHI2_15_P001, "{naive:?}");
-        assert!(naive[0] > 2500, "{naive:?}"); // expected 250 if it were no tell
+        assert!(chi_square(&naive) > 100.0 * CHI2_3_P001, "{naive:?}");
+        assert!(naive[0] > 2500, "{naive:?}"); // expected 1000 if it were no tell
+    }
+
+    #[test]
+    fn in_a_simulated_ledger_the_real_bin_age_rank_is_not_a_tell() {
+        // Rings of 16 in bins: the real bin's age rank among the ring's 4 bins.
+        let mut rng = ChaCha20Rng::seed_from_u64(14);
+        let n = 20_000_000u64;
+        let params = DecoyParams::default();
+        let mut ranks = [0u64; 4];
+        let mut naive = [0u64; 4];
+        let mut done = 0;
+        while done < 4000 {
+            let age = gamma_age(&mut rng, &params);
+            if age >= n || !bin_complete(n - 1 - age, n) {
+                continue;
+            }
+            let real = n - 1 - age;
+            let c = pick_ring(&mut rng, n, real, 16, &params).unwrap();
+            let bins = bins_of(&c, n);
+            let real_bin = real / BIN_NOTES;
+            // Larger bin = younger.
+            ranks[bins.iter().filter(|&&b| b > real_bin).count()] += 1;
+            // A naive binning wallet with uniform decoy bins, for contrast.
+            let mut uniform: HashSet<u64> = HashSet::from([real_bin]);
+            while uniform.len() < 4 {
+                uniform.insert(rng.gen_range(0..n / BIN_NOTES));
+            }
+            naive[uniform.iter().filter(|&&b| b > real_bin).count()] += 1;
+            done += 1;
+        }
+        let chi = chi_square(&ranks);
+        assert!(
+            chi < CHI2_3_P001,
+            "gamma bins: chi-square {chi} for {ranks:?}"
+        );
+        assert!(chi_square(&naive) > 100.0 * CHI2_3_P001, "{naive:?}");
+        assert!(naive[0] > 2500, "{naive:?}");
+    }
+
+    #[test]
+    fn rings_of_sixteen_drawn_member_by_member_keep_a_uniform_rank() {
+        // The member-level rank test of the gamma sampler, on 16 members (as
+        // before binning), kept on the member-by-member path.
+        let mut rng = ChaCha20Rng::seed_from_u64(12);
+        let n = 20_000_000u64;
+        let params = DecoyParams::default();
+        let mut ranks = [0u64; 16];
+        let mut done = 0;
+        while done < 4000 {
+            let age = gamma_age(&mut rng, &params);
+            if age >= n {
+                continue;
+            }
+            let c = pick_members(&mut rng, n, n - 1 - age, 16, &params).unwrap();
+            ranks[age_rank(&c)] += 1;
+            done += 1;
+        }
+        let chi = chi_square(&ranks);
+        assert!(chi < CHI2_15_P001, "chi-square {chi} for {ranks:?}");
     }
 }

@@ -191,6 +191,17 @@ pub enum WalletError {
         /// Ring size.
         ring_size: u64,
     },
+    /// A note whose aligned bin of four ledger notes is not complete yet, to
+    /// be spent in a ring of 16 or more members (drawn in whole bins).
+    #[error("note {index} cannot be spent in a ring yet: its group of four ledger notes is not complete (rings of 16 or more members are drawn in whole groups of four consecutive notes, and the ledger has {ledger_notes}); the ledger needs {needed} more note(s), then send again")]
+    NoteTooNew {
+        /// The note's ledger index.
+        index: u64,
+        /// Notes in the ledger.
+        ledger_notes: u64,
+        /// More ledger notes needed to complete its group (1 to 3).
+        needed: u64,
+    },
     /// A view-only wallet was asked to spend or to derive key images.
     #[error("this is a view-only wallet: it cannot {0} (it holds no spending key)")]
     ViewOnly(&'static str),
@@ -287,6 +298,7 @@ impl WalletError {
             InsufficientFunds { .. } => "insufficient_funds",
             NoShape { .. } => "no_shape",
             LedgerTooSmall { .. } => "ledger_too_small",
+            NoteTooNew { .. } => "note_too_new",
             ViewOnly(_) => "view_only",
             DoubleSpend(_) => "double_spend",
             ProofRejected(_) => "proof_rejected",

@@ -8,7 +8,9 @@
 
 use crate::address::Address;
 use crate::client::{NodeClient, Receipt, Status};
-use crate::decoys::{pick_ring, DecoyParams, RingReport};
+use crate::decoys::{
+    bin_complete, notes_until_bin_complete, pick_ring, uses_bins, DecoyParams, RingReport,
+};
 use crate::error::WalletError;
 use crate::estimate::{calibrate, calibrated_seconds, estimate, ProofWork, ProveEstimate};
 use crate::memo::encrypt_note;
@@ -79,6 +81,16 @@ fn node_shapes(status: &Status) -> Vec<(Shape, Fingerprint)> {
 /// outputs (at least 2: payment and change), then the largest ring the
 /// ledger can fill, among the node's shapes whose proving key is in
 /// `keys_dir`; the inputs are the largest spendable notes.
+///
+/// Rings of 16 or more members are drawn in aligned bins
+/// ([`crate::decoys`]), so a shape with such rings takes only notes whose
+/// bin is complete. If the shape chosen that way would need a note whose bin
+/// is not complete, another shape with binned rings (more inputs or
+/// outputs) that pays from complete-bin notes is taken instead; never a
+/// shape with smaller rings (from a binning wallet, a small ring with a
+/// member near the tip would point at it). If none can, the payment is
+/// refused with [`WalletError::NoteTooNew`]: the note becomes spendable
+/// after at most three more ledger notes.
 pub fn choose(
     state: &WalletState,
     status: &Status,
@@ -118,26 +130,64 @@ pub fn choose(
     }
     shapes.retain(|(s, _)| s.ring_size() <= status.notes);
     shapes.sort_by_key(|(s, _)| (s.inputs, s.outputs, std::cmp::Reverse(s.ring_depth)));
-    let mut min_inputs = 0;
-    let mut sum = 0u64;
-    for n in &spendable {
-        min_inputs += 1;
-        sum = sum.saturating_add(n.value);
-        if sum >= needed {
-            break;
-        }
-    }
+    // The notes a binned ring can spend: those whose bin is complete.
+    let in_bins: Vec<OwnedNote> = spendable
+        .iter()
+        .filter(|n| bin_complete(n.index, status.notes))
+        .cloned()
+        .collect();
+    let min_all = min_inputs(&spendable, needed);
+    let min_in_bins = min_inputs(&in_bins, needed);
+    let fits = |inputs: usize, notes: &[OwnedNote], min: Option<usize>| {
+        min.is_some_and(|m| inputs >= m && inputs <= notes.len())
+    };
+    // A note the first fitting binned shape would have spent but whose bin
+    // is incomplete: from then on, only binned shapes are considered.
+    let mut too_new: Option<u64> = None;
     for (shape, fp) in shapes {
-        if shape.inputs < min_inputs || shape.inputs > spendable.len() {
+        let binned = uses_bins(shape.ring_size());
+        if !binned && too_new.is_some() {
             continue;
         }
-        let inputs = spendable[..shape.inputs].to_vec();
-        return Ok((shape, fp, inputs));
+        let (notes, min) = if binned {
+            (&in_bins, min_in_bins)
+        } else {
+            (&spendable, min_all)
+        };
+        if fits(shape.inputs, notes, min) {
+            return Ok((shape, fp, notes[..shape.inputs].to_vec()));
+        }
+        if binned && too_new.is_none() && fits(shape.inputs, &spendable, min_all) {
+            too_new = spendable[..shape.inputs]
+                .iter()
+                .find(|n| !bin_complete(n.index, status.notes))
+                .map(|n| n.index);
+        }
+    }
+    if let Some(index) = too_new {
+        return Err(WalletError::NoteTooNew {
+            index,
+            ledger_notes: status.notes,
+            needed: notes_until_bin_complete(index, status.notes),
+        });
     }
     Err(WalletError::NoShape {
-        inputs: min_inputs,
+        inputs: min_all.unwrap_or(spendable.len()),
         available: listed,
     })
+}
+
+/// How many of `notes` (largest first) it takes to pay `needed`; `None` if
+/// even all of them do not.
+fn min_inputs(notes: &[OwnedNote], needed: u64) -> Option<usize> {
+    let mut sum = 0u64;
+    for (k, n) in notes.iter().enumerate() {
+        sum = sum.saturating_add(n.value);
+        if sum >= needed {
+            return Some(k + 1);
+        }
+    }
+    None
 }
 
 /// Fetches the commitment at each ledger index.
@@ -559,6 +609,68 @@ mod tests {
         assert!(matches!(
             choose(&w, &status(&["1x2-r16"], 100), dir.path(), 1),
             Err(WalletError::InsufficientFunds { available: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn binned_shapes_skip_or_refuse_notes_whose_bin_is_incomplete() {
+        // Note 97 (value 10) is in bin 24 (notes 96..99): incomplete in a
+        // ledger of 99 notes, complete in one of 100. Notes 3 and 6 are old.
+        let mut w = wallet(&[10, 5, 3]);
+        for (n, index) in w.notes.iter_mut().zip([97, 3, 6]) {
+            n.index = index;
+        }
+        let all = ["1x2-r16", "2x2-r16", "1x2-r4"];
+        let dir = keys_dir(&all);
+        let indices = |v: &[OwnedNote]| v.iter().map(|n| n.index).collect::<Vec<_>>();
+        // Payable without the new note: it is left out of the ring of 16.
+        let (shape, _, inputs) = choose(&w, &status(&all, 99), dir.path(), 4).unwrap();
+        assert_eq!(shape.to_string(), "1x2-r16");
+        assert_eq!(indices(&inputs), vec![3]);
+        // Not in one input without it, but in two: the two old notes, still
+        // rings of 16 (never the ring of 4 because of the new note).
+        let (shape, _, inputs) = choose(&w, &status(&all, 99), dir.path(), 8).unwrap();
+        assert_eq!(shape.to_string(), "2x2-r16");
+        assert_eq!(indices(&inputs), vec![3, 6]);
+        // Without a two-input shape: refused, not moved to rings of 4.
+        let two = ["1x2-r16", "1x2-r4"];
+        let e = choose(&w, &status(&two, 99), dir.path(), 8).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                WalletError::NoteTooNew {
+                    index: 97,
+                    ledger_notes: 99,
+                    needed: 1
+                }
+            ),
+            "{e:?}"
+        );
+        // The payment needs the new note whatever the shape: refused.
+        assert!(matches!(
+            choose(&w, &status(&all, 99), dir.path(), 12),
+            Err(WalletError::NoteTooNew {
+                index: 97,
+                needed: 1,
+                ..
+            })
+        ));
+        // Once the bin is complete the note is spent as before.
+        let (shape, _, inputs) = choose(&w, &status(&two, 100), dir.path(), 8).unwrap();
+        assert_eq!(shape.to_string(), "1x2-r16");
+        assert_eq!(indices(&inputs), vec![97]);
+        let (shape, _, inputs) = choose(&w, &status(&all, 100), dir.path(), 12).unwrap();
+        assert_eq!(shape.to_string(), "2x2-r16");
+        assert_eq!(indices(&inputs), vec![97, 3]);
+        // Rings of 4 are drawn member by member: the new note is fine there
+        // when the node offers nothing larger.
+        let (shape, _, inputs) = choose(&w, &status(&["1x2-r4"], 99), dir.path(), 8).unwrap();
+        assert_eq!(shape.to_string(), "1x2-r4");
+        assert_eq!(indices(&inputs), vec![97]);
+        // Too little money is still insufficient funds, not a new note.
+        assert!(matches!(
+            choose(&w, &status(&all, 99), dir.path(), 19),
+            Err(WalletError::InsufficientFunds { .. })
         ));
     }
 }

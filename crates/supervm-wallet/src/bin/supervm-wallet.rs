@@ -618,7 +618,13 @@ fn run(cli: Cli) -> Result<(), WalletError> {
             }
             let prepared = send::prepare(&state, &node, keys_dir, &request, &params, &mut OsRng)?;
             for (k, r) in prepared.rings.iter().enumerate() {
-                if r.uniform_decoys > 0 {
+                if r.uniform_decoys > 0 && r.binned() {
+                    let groups = r.ring_size / r.bin_notes;
+                    eprintln!(
+                        "note: ring {k}: the ledger has only {} notes, so {} of {} decoy groups of {} consecutive notes were drawn uniformly instead of by age; your spend hides among {} ring members ({groups} groups of {}) of {} notes",
+                        r.ledger_notes, r.uniform_decoys / r.bin_notes, groups - 1, r.bin_notes, r.ring_size, r.bin_notes, r.ledger_notes
+                    );
+                } else if r.uniform_decoys > 0 {
                     eprintln!(
                         "note: ring {k}: the ledger has only {} notes, so {} of {} decoys were drawn uniformly instead of by age; your spend hides among {} ring members of {} notes",
                         r.ledger_notes, r.uniform_decoys, r.ring_size - 1, r.ring_size, r.ledger_notes
