@@ -69,7 +69,9 @@ pub const GAMMA_SHAPE: f64 = 19.28;
 /// Monero's gamma scale (1 / rate 1.61).
 pub const GAMMA_SCALE: f64 = 1.0 / 1.61;
 /// Notes in an aligned bin: bin `b` holds ledger notes `4b .. 4b + 3`, the
-/// four children of one node of the ring's 4-ary tree.
+/// four children of one node of the ring's 4-ary tree. It must equal the
+/// node ledger's `supervm_runtime::BIN_NOTES`, whose bin nodes the node keeps
+/// (a test pins it).
 pub const BIN_NOTES: u64 = 4;
 /// The smallest ring drawn in bins (depth 2). Smaller rings are drawn member
 /// by member.
@@ -396,6 +398,11 @@ mod tests {
                 bin[0] / BIN_NOTES
             })
             .collect()
+    }
+
+    #[test]
+    fn bins_are_the_node_ledgers_bins() {
+        assert_eq!(BIN_NOTES, supervm_runtime::BIN_NOTES);
     }
 
     #[test]

@@ -197,7 +197,11 @@ fn private_txs(
         let kp = KeyPair::random(rng);
         let note = Note::new(rng.gen_range(1_000..1_000_000), kp.public_key, rng);
         if rings == Rings::Wallet {
-            while state.notes().len() % supervm_runtime::BIN_NOTES != 0 {
+            while !state
+                .notes()
+                .len()
+                .is_multiple_of(supervm_runtime::BIN_NOTES)
+            {
                 mint_random(state, rng)?;
             }
         }
