@@ -27,10 +27,11 @@ mod fuzz;
 mod process;
 mod soak;
 
-/// The process's allocator: mimalloc, as in the workspace's other
-/// long-running binaries (libraries never choose one). The runtime allocates per transaction, and
-/// with glibc's allocator its parallel phases scaled worse across threads;
-/// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
+/// The process's allocator: mimalloc, the node's, so that `cargo xtask bench` measures the
+/// runtime as the node runs it (with glibc's allocator its parallel phases scaled worse
+/// across threads; docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path: the allocator"). The
+/// prover's binaries keep the system allocator, so the bench's `prove.peak_rss_bytes` is
+/// higher than a worker's (the same doc has both).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -2,12 +2,10 @@
 //! proving loop (`ringct_http_bench::run`). Usage: `--help`.
 #![forbid(unsafe_code)]
 
-/// The process's allocator: mimalloc, as in the workspace's other
-/// long-running binaries (libraries never choose one). The runtime allocates per transaction, and
-/// with glibc's allocator its parallel phases scaled worse across threads;
-/// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The system allocator, on purpose: this binary's work is proving, which runs no faster
+// on mimalloc and reached three times the peak RSS with it (docs/ARCHITECTURE.md, "the
+// global allocator"). Only the node (and xtask, which benchmarks the node's runtime) set
+// mimalloc.
 
 use std::process::ExitCode;
 

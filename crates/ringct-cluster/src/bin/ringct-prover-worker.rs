@@ -24,12 +24,10 @@
 //! Exit status: 0 after draining; 1 a runtime failure; 2 a configuration
 //! error (arguments, key files, the URL, TLS).
 
-/// The process's allocator: mimalloc, as in the workspace's other
-/// long-running binaries (libraries never choose one). The runtime allocates per transaction, and
-/// with glibc's allocator its parallel phases scaled worse across threads;
-/// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The system allocator, on purpose: this binary's work is proving, which runs no faster
+// on mimalloc and reached three times the peak RSS with it (docs/ARCHITECTURE.md, "the
+// global allocator"). Only the node (and xtask, which benchmarks the node's runtime) set
+// mimalloc.
 
 use clap::Parser;
 use ringct_cluster::{worker, ClusterError, DbConfig, Engine, KeyRing, WorkerConfig};

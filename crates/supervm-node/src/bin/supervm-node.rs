@@ -10,10 +10,10 @@
 //! Exit status: 0 on success (and after a graceful shutdown), 2 for a configuration
 //! error, 1 for any other failure (including a replay that disagrees with the store).
 
-/// The process's allocator: mimalloc, as in the workspace's other
-/// long-running binaries (libraries never choose one). The runtime allocates per transaction, and
-/// with glibc's allocator its parallel phases scaled worse across threads;
-/// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
+/// The process's allocator: mimalloc (libraries never choose one). The runtime allocates
+/// per transaction, and with glibc's allocator its parallel phases scaled worse across
+/// threads; docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path: the allocator", has the runs.
+/// The prover's binaries keep the system allocator (docs/ARCHITECTURE.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

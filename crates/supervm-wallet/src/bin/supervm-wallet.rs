@@ -1,12 +1,10 @@
 //! `supervm-wallet`: the command-line wallet. Run `supervm-wallet --help`.
 #![forbid(unsafe_code)]
 
-/// The process's allocator: mimalloc, as in the workspace's other
-/// long-running binaries (libraries never choose one). The runtime allocates per transaction, and
-/// with glibc's allocator its parallel phases scaled worse across threads;
-/// docs/RINGCT-PERFORMANCE-BASELINE.md, "Fast path scaling", has the runs.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The system allocator, on purpose: this binary's work is scanning and proving, which
+// run no faster on mimalloc, and proving reached three times the peak RSS with it (docs/ARCHITECTURE.md, "the
+// global allocator"). Only the node (and xtask, which benchmarks the node's runtime) set
+// mimalloc.
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
