@@ -215,37 +215,8 @@ fn pick_members<R: Rng + ?Sized>(
     ring_size: u64,
     params: &DecoyParams,
 ) -> Result<RingChoice, WalletError> {
-    let want = (ring_size - 1) as usize;
-    let mut used: HashSet<u64> = HashSet::with_capacity(want + 1);
-    used.insert(real);
-    let mut decoys = Vec::with_capacity(want);
-    let (mut gamma_decoys, mut uniform_decoys) = (0u64, 0u64);
-    while decoys.len() < want {
-        let mut picked = None;
-        for _ in 0..params.max_redraws {
-            let age = gamma_age(rng, params);
-            if age >= ledger_notes {
-                continue;
-            }
-            let index = ledger_notes - 1 - age;
-            if !used.contains(&index) {
-                picked = Some(index);
-                break;
-            }
-        }
-        let index = match picked {
-            Some(i) => {
-                gamma_decoys += 1;
-                i
-            }
-            None => {
-                uniform_decoys += 1;
-                uniform_unused(rng, ledger_notes, &used)
-            }
-        };
-        used.insert(index);
-        decoys.push(index);
-    }
+    let drawn = draw_units(rng, ledger_notes, 1, real, (ring_size - 1) as usize, params);
+    let (mut decoys, gamma_decoys, uniform_decoys) = (drawn.units, drawn.gamma, drawn.uniform);
     decoys.shuffle(rng);
     let position = rng.gen_range(0..ring_size as usize);
     decoys.insert(position, real);
@@ -292,38 +263,15 @@ fn pick_binned<R: Rng + ?Sized>(
         });
     }
     let real_bin = real / BIN_NOTES;
-    let want = (bins - 1) as usize;
-    let mut used: HashSet<u64> = HashSet::with_capacity(want + 1);
-    used.insert(real_bin);
-    let mut decoy_bins = Vec::with_capacity(want);
-    let (mut gamma_bins, mut uniform_bins) = (0u64, 0u64);
-    while decoy_bins.len() < want {
-        let mut picked = None;
-        for _ in 0..params.max_redraws {
-            let age = gamma_age(rng, params);
-            if age >= ledger_notes {
-                continue;
-            }
-            let index = ledger_notes - 1 - age;
-            let bin = index / BIN_NOTES;
-            if bin < complete && !used.contains(&bin) {
-                picked = Some(bin);
-                break;
-            }
-        }
-        let bin = match picked {
-            Some(b) => {
-                gamma_bins += 1;
-                b
-            }
-            None => {
-                uniform_bins += 1;
-                uniform_unused(rng, complete, &used)
-            }
-        };
-        used.insert(bin);
-        decoy_bins.push(bin);
-    }
+    let drawn = draw_units(
+        rng,
+        ledger_notes,
+        BIN_NOTES,
+        real_bin,
+        (bins - 1) as usize,
+        params,
+    );
+    let (mut decoy_bins, gamma_bins, uniform_bins) = (drawn.units, drawn.gamma, drawn.uniform);
     decoy_bins.shuffle(rng);
     let slot = rng.gen_range(0..bins as usize);
     decoy_bins.insert(slot, real_bin);
@@ -343,6 +291,68 @@ fn pick_binned<R: Rng + ?Sized>(
             bin_mates: BIN_NOTES - 1,
         },
     })
+}
+
+/// Decoy units drawn by [`draw_units`], and how.
+struct Drawn {
+    /// Unit numbers, in draw order.
+    units: Vec<u64>,
+    /// Drawn from the gamma.
+    gamma: u64,
+    /// Drawn uniformly after `max_redraws` gamma draws missed.
+    uniform: u64,
+}
+
+/// Draws `want` distinct decoy units of `unit` consecutive ledger notes (1:
+/// members; [`BIN_NOTES`]: aligned bins), none of them `real_unit`. Unit `u`
+/// is notes `u * unit .. (u + 1) * unit`, and only complete units count. Each
+/// is the unit of a gamma-drawn index, drawn again if that index is beyond
+/// the ledger or its unit is incomplete or already taken, at most
+/// `max_redraws` times; then a uniformly random complete unit not taken.
+/// The caller ensures there are more than `want` complete units.
+fn draw_units<R: Rng + ?Sized>(
+    rng: &mut R,
+    ledger_notes: u64,
+    unit: u64,
+    real_unit: u64,
+    want: usize,
+    params: &DecoyParams,
+) -> Drawn {
+    let complete = ledger_notes / unit;
+    let mut used: HashSet<u64> = HashSet::with_capacity(want + 1);
+    used.insert(real_unit);
+    let mut drawn = Drawn {
+        units: Vec::with_capacity(want),
+        gamma: 0,
+        uniform: 0,
+    };
+    while drawn.units.len() < want {
+        let mut picked = None;
+        for _ in 0..params.max_redraws {
+            let age = gamma_age(rng, params);
+            if age >= ledger_notes {
+                continue;
+            }
+            let u = (ledger_notes - 1 - age) / unit;
+            if u < complete && !used.contains(&u) {
+                picked = Some(u);
+                break;
+            }
+        }
+        let u = match picked {
+            Some(u) => {
+                drawn.gamma += 1;
+                u
+            }
+            None => {
+                drawn.uniform += 1;
+                uniform_unused(rng, complete, &used)
+            }
+        };
+        used.insert(u);
+        drawn.units.push(u);
+    }
+    drawn
 }
 
 /// A uniform index in `0..n` not in `used` (`used.len() < n`).
