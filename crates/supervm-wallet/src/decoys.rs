@@ -683,6 +683,23 @@ mod tests {
         c.members.iter().filter(|&&m| m > real).count()
     }
 
+    /// A real spend in a simulated ledger of `n` notes where spending follows
+    /// the model: the index of a gamma-drawn age, drawn again until it is in
+    /// the ledger and `spendable` accepts it.
+    fn model_spend(
+        rng: &mut ChaCha20Rng,
+        n: u64,
+        params: &DecoyParams,
+        spendable: impl Fn(u64) -> bool,
+    ) -> u64 {
+        loop {
+            let age = gamma_age(rng, params);
+            if age < n && spendable(n - 1 - age) {
+                return n - 1 - age;
+            }
+        }
+    }
+
     #[test]
     fn in_a_simulated_ledger_the_real_age_rank_is_not_a_tell() {
         // Real spends follow the model: the spent note's age is a gamma draw.
@@ -692,13 +709,8 @@ mod tests {
         let params = DecoyParams::default();
         let mut ranks = [0u64; 4];
         let mut naive = [0u64; 4];
-        let mut done = 0;
-        while done < 4000 {
-            let age = gamma_age(&mut rng, &params);
-            if age >= n {
-                continue;
-            }
-            let real = n - 1 - age;
+        for _ in 0..4000 {
+            let real = model_spend(&mut rng, n, &params, |_| true);
             let c = pick_ring(&mut rng, n, real, 4, &params).unwrap();
             assert!(!c.report.binned());
             ranks[age_rank(&c)] += 1;
@@ -708,7 +720,6 @@ mod tests {
                 members.insert(rng.gen_range(0..n));
             }
             naive[members.iter().filter(|&&m| m > real).count()] += 1;
-            done += 1;
         }
         let chi = chi_square(&ranks);
         assert!(
@@ -728,13 +739,8 @@ mod tests {
         let params = DecoyParams::default();
         let mut ranks = [0u64; 4];
         let mut naive = [0u64; 4];
-        let mut done = 0;
-        while done < 4000 {
-            let age = gamma_age(&mut rng, &params);
-            if age >= n || !bin_complete(n - 1 - age, n) {
-                continue;
-            }
-            let real = n - 1 - age;
+        for _ in 0..4000 {
+            let real = model_spend(&mut rng, n, &params, |i| bin_complete(i, n));
             let c = pick_ring(&mut rng, n, real, 16, &params).unwrap();
             let bins = bins_of(&c, n);
             let real_bin = real / BIN_NOTES;
@@ -746,7 +752,6 @@ mod tests {
                 uniform.insert(rng.gen_range(0..n / BIN_NOTES));
             }
             naive[uniform.iter().filter(|&&b| b > real_bin).count()] += 1;
-            done += 1;
         }
         let chi = chi_square(&ranks);
         assert!(
@@ -765,15 +770,10 @@ mod tests {
         let n = 20_000_000u64;
         let params = DecoyParams::default();
         let mut ranks = [0u64; 16];
-        let mut done = 0;
-        while done < 4000 {
-            let age = gamma_age(&mut rng, &params);
-            if age >= n {
-                continue;
-            }
-            let c = pick_members(&mut rng, n, n - 1 - age, 16, &params).unwrap();
+        for _ in 0..4000 {
+            let real = model_spend(&mut rng, n, &params, |_| true);
+            let c = pick_members(&mut rng, n, real, 16, &params).unwrap();
             ranks[age_rank(&c)] += 1;
-            done += 1;
         }
         let chi = chi_square(&ranks);
         assert!(chi < CHI2_15_P001, "chi-square {chi} for {ranks:?}");

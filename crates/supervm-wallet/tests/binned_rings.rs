@@ -14,12 +14,10 @@ mod support;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use ringct_circuit::Shape;
-use ringct_prover::RingCtKeys;
 use supervm_wallet::amount::UNIT;
 use supervm_wallet::file::WalletFile;
 use supervm_wallet::state::WalletState;
-use support::{Node, Wallet, FAST_KDF};
+use support::{Node, Wallet};
 
 const SHAPE: &str = "1x2-r16";
 const PASSPHRASE: &str = "correct horse battery";
@@ -41,19 +39,14 @@ fn notes(w: &Wallet) -> Vec<(u64, u64, bool)> {
 fn a_new_note_waits_for_its_group_of_four() {
     let dir = tempfile::tempdir().unwrap();
     let keys_dir = dir.path().join("keys");
-    let shape: Shape = SHAPE.parse().unwrap();
-    let keys = RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, 1600).unwrap();
-    ringct_prover::keyfile::write_keys(&keys_dir, &keys).unwrap();
+    support::write_test_keys(&keys_dir, SHAPE, 1600);
 
     let placeholder = "http://127.0.0.1:1";
     let mk = |name: &str, node: &str| {
         Wallet::new(dir.path().join(format!("{name}.wallet")), node, &keys_dir)
     };
     let (alice, bob) = (mk("alice", placeholder), mk("bob", placeholder));
-    let mut args = vec!["new"];
-    args.extend(FAST_KDF);
-    let alice_addr = alice.ok(&args)["address"].as_str().unwrap().to_owned();
-    let bob_addr = bob.ok(&args)["address"].as_str().unwrap().to_owned();
+    let (alice_addr, bob_addr) = (alice.create(), bob.create());
 
     // Genesis of 19 notes: Alice's 50 at index 0, decoys at 1..=17, Alice's
     // 100 at index 18. Groups 0..=3 (notes 0..=15) are complete; group 4

@@ -15,11 +15,9 @@ use std::time::{Duration, Instant};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use ringct_circuit::Shape;
 use ringct_cluster::throwaway::{find_bin_dir, ThrowawayPostgres};
-use ringct_prover::RingCtKeys;
 use supervm_wallet::amount::UNIT;
-use support::{bin_dir, Node, Wallet, FAST_KDF};
+use support::{bin_dir, Node, Wallet};
 
 const SHAPE: &str = "1x2-r4";
 
@@ -107,19 +105,14 @@ fn alice_pays_bob_with_a_proof_from_the_cluster() {
     }
     let dir = tempfile::tempdir().unwrap();
     let keys_dir = dir.path().join("keys");
-    let shape: Shape = SHAPE.parse().unwrap();
-    let keys = RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, 900).unwrap();
-    ringct_prover::keyfile::write_keys(&keys_dir, &keys).unwrap();
+    support::write_test_keys(&keys_dir, SHAPE, 900);
 
     let placeholder = "http://127.0.0.1:1";
     let mk = |name: &str, node: &str| {
         Wallet::new(dir.path().join(format!("{name}.wallet")), node, &keys_dir)
     };
     let (alice, bob) = (mk("alice", placeholder), mk("bob", placeholder));
-    let mut args = vec!["new"];
-    args.extend(FAST_KDF);
-    let alice_addr = alice.ok(&args)["address"].as_str().unwrap().to_owned();
-    let bob_addr = bob.ok(&args)["address"].as_str().unwrap().to_owned();
+    let (alice_addr, bob_addr) = (alice.create(), bob.create());
 
     // Genesis: two notes of 10 to Alice and decoys for the rings.
     let mut notes = Vec::new();

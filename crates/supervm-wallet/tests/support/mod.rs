@@ -167,6 +167,13 @@ impl Wallet {
         }
     }
 
+    /// Creates the wallet file (with [`FAST_KDF`]) and returns its address.
+    pub fn create(&self) -> String {
+        let mut args = vec!["new"];
+        args.extend(FAST_KDF);
+        self.ok(&args)["address"].as_str().unwrap().to_owned()
+    }
+
     /// Runs and insists on success.
     pub fn ok(&self, args: &[&str]) -> serde_json::Value {
         let r = self.run(args);
@@ -181,6 +188,14 @@ impl Wallet {
         assert_eq!(r.json["error"], rule, "{args:?}: {}", r.stderr);
         r
     }
+}
+
+/// Writes proving and verifying keys for `shape` from the fixed public `seed`
+/// (INSECURE, tests only) into `dir`.
+pub fn write_test_keys(dir: &Path, shape: &str, seed: u64) {
+    let shape: ringct_circuit::Shape = shape.parse().unwrap();
+    let keys = ringct_prover::RingCtKeys::insecure_dev_setup_from_fixed_seed(shape, seed).unwrap();
+    ringct_prover::keyfile::write_keys(dir, &keys).unwrap();
 }
 
 /// Fast argon2 parameters for test wallets.
